@@ -1,0 +1,54 @@
+# The two commands: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+KEYRING := scripts/with-keyring.sh
+
+.PHONY: help run test setup setup-test ui lint check-rust check-ui test-rust test-ui e2e bindings fmt
+
+help:
+	@echo "make run    build and start the desktop app (inside Xvfb when there is no display)"
+	@echo "make test   install what is missing, then every check and test suite"
+
+run: setup
+	@scripts/run.sh
+
+test: setup-test check-rust check-ui test-ui test-rust e2e
+	@echo "make test: all suites passed"
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh test
+
+# The desktop crate embeds ui/dist at compile time.
+ui:
+	cd ui && npm run --silent build -- --logLevel warn
+
+check-rust: ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+check-ui:
+	cd ui && npm run --silent check
+	cd ui && npm run --silent lint
+
+test-ui:
+	cd ui && npm run --silent test
+
+# Every Rust suite, against the real Secret Service in a private session.
+test-rust: ui
+	$(KEYRING) cargo test --workspace --locked
+
+# The built app under Xvfb, driven through tauri-driver + WebKitWebDriver.
+e2e: ui
+	cargo build -p latchkey-desktop --locked
+	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
+		cargo test -p latchkey-e2e --locked -- --ignored --test-threads=1
+
+# Rewrite ui/src/api/bindings from the Rust types (commit the result).
+bindings:
+	LATCHKEY_WRITE_BINDINGS=1 cargo test -p latchkey-core --lib ts_bindings
+
+fmt:
+	cargo fmt --all

@@ -1,0 +1,48 @@
+//! `app_info`: what the status bar shows about this installation.
+
+use crate::error::Result;
+use crate::keyring_probe::{self, KeyringStatus};
+use crate::paths::DataDir;
+use serde::Serialize;
+use std::path::Path;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    /// The product version, e.g. `0.1.0`.
+    pub version: String,
+    /// The absolute data directory in use.
+    pub data_dir: String,
+    /// Whether the OS keyring can be reached, and why not when it cannot.
+    pub keyring: KeyringStatus,
+}
+
+/// Resolves (and creates) the data directory and probes the keyring.
+pub fn app_info(explicit_data_dir: Option<&Path>) -> Result<AppInfo> {
+    let data_dir = DataDir::resolve(explicit_data_dir)?;
+    data_dir.ensure()?;
+    let shown = std::fs::canonicalize(data_dir.path()).unwrap_or_else(|_| data_dir.path().into());
+    Ok(AppInfo {
+        version: crate::VERSION.to_string(),
+        data_dir: shown.display().to_string(),
+        keyring: keyring_probe::probe(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_version_and_the_data_dir_it_created() {
+        let tmp = tempfile::tempdir().unwrap();
+        let wanted = tmp.path().join("data");
+        let info = app_info(Some(&wanted)).unwrap();
+        assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
+        assert!(wanted.is_dir());
+        assert_eq!(
+            Path::new(&info.data_dir),
+            std::fs::canonicalize(&wanted).unwrap()
+        );
+    }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Latchkey needs, and nothing
+# that is already there: Debian/Ubuntu packages, npm packages, tauri-driver.
+# Idempotent: a second run only checks.
+source "$(dirname "$0")/lib.sh"
+
+APT_PACKAGES=(
+  # Tauri 2 / WebKitGTK build deps
+  libwebkit2gtk-4.1-dev build-essential pkg-config curl libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev
+  # running without a display, screenshots, WebDriver
+  xvfb xauth imagemagick xdotool webkit2gtk-driver xdg-utils
+  # the real OS keyring in a private session
+  dbus dbus-x11 gnome-keyring libsecret-tools
+)
+
+install_apt_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "apt-get not found: install these packages with your package manager: ${missing[*]}"
+  local line="apt-get install -y --no-install-recommends ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo="sudo"
+    else
+      die "missing system packages. Run this once, then run make again:
+  sudo apt-get update && sudo $line"
+    fi
+  fi
+  say "installing system packages: ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive $line -qq >/dev/null
+}
+
+check_toolchains() {
+  command -v cargo >/dev/null || die "Rust is not installed: install it with rustup (https://rustup.rs), then run make again"
+  command -v node >/dev/null || die "Node.js is not installed: install Node.js 20.19 or newer (with npm), then run make again"
+  local node_version
+  node_version="$(node -p 'process.versions.node')"
+  node -e '
+    const [maj, min] = process.versions.node.split(".").map(Number);
+    process.exit(maj > 20 || (maj === 20 && min >= 19) ? 0 : 1);' ||
+    die "Node.js $node_version is too old for Vite 8: install Node.js 20.19 or newer, then run make again"
+}
+
+install_npm_packages() {
+  local stamp="$ROOT/ui/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$ROOT/ui/package-lock.json" ]; then
+    return 0
+  fi
+  say "installing npm packages (npm ci)"
+  (cd "$ROOT/ui" && npm ci --no-fund --no-audit --loglevel=error)
+}
+
+install_tauri_driver() {
+  command -v tauri-driver >/dev/null && return 0
+  say "installing tauri-driver (cargo install, about 30 s)"
+  cargo install tauri-driver --locked --quiet
+}
+
+install_apt_packages
+check_toolchains
+install_npm_packages
+if [ "${1:-}" = "test" ]; then
+  install_tauri_driver
+fi

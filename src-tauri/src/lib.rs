@@ -1,0 +1,55 @@
+//! The desktop shell. It wires plugins and state, and exposes thin commands
+//! that call `latchkey-core`; no product rule lives here.
+
+mod commands;
+
+use tauri::Runtime;
+
+/// Builds and runs the app on any runtime, so a smoke test can drive it with
+/// `tauri::test::mock_builder()`.
+pub fn run<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
+    app(builder).run(tauri::generate_context!())
+}
+
+fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .invoke_handler(tauri::generate_handler![commands::app_info])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+
+    #[test]
+    fn app_info_crosses_ipc_with_the_data_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::env::set_var("LATCHKEY_DATA_DIR", tmp.path().join("mock-data"));
+        let app = app(mock_builder())
+            .build(mock_context(noop_assets()))
+            .expect("the app builds");
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("a webview");
+        let answer = get_ipc_response(
+            &webview,
+            InvokeRequest {
+                cmd: "app_info".into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::default(),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .expect("app_info answers")
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+        assert_eq!(answer["version"], env!("CARGO_PKG_VERSION"));
+        assert!(answer["data_dir"].as_str().unwrap().ends_with("mock-data"));
+    }
+}

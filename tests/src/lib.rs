@@ -1,0 +1,44 @@
+//! Harnesses for Latchkey's end-to-end tests: the built desktop app driven
+//! through WebDriver (tauri-driver + WebKitWebDriver) under Xvfb, and paths
+//! to the built binaries.
+//!
+//! Run them with `make e2e` (part of `make test`), which builds the app and
+//! wraps the run in Xvfb and a private D-Bus session with gnome-keyring.
+
+pub mod tauri_driver;
+pub mod webdriver;
+
+use std::path::PathBuf;
+
+/// The workspace's target directory (honours `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// The debug desktop binary that `make e2e` builds before the tests run.
+pub fn desktop_binary() -> PathBuf {
+    let path = target_dir().join("debug/latchkey-desktop");
+    assert!(
+        path.is_file(),
+        "{} is missing: build it first with `cargo build -p latchkey-desktop` (make e2e does)",
+        path.display()
+    );
+    std::fs::canonicalize(&path).expect("canonical path of the desktop binary")
+}
+
+/// Where end-to-end tests leave screenshots for a person to look at.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = target_dir().join("e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("create target/e2e-artifacts");
+    dir
+}
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}

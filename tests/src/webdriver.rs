@@ -1,0 +1,171 @@
+//! A small W3C WebDriver client over plain HTTP: enough to find, click, read
+//! text, run scripts and take screenshots.
+
+use base64::Engine;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52f-4d52f7b0d8fc";
+
+pub struct Session {
+    agent: ureq::Agent,
+    base: String,
+}
+
+#[derive(Clone)]
+pub struct Element(String);
+
+impl Session {
+    /// Opens a session on the Tauri app at `application`.
+    pub fn start(driver_url: &str, application: &Path) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+            "application": application.display().to_string()
+        }}}});
+        let answer = send(&agent, "POST", &format!("{driver_url}/session"), Some(caps));
+        let id = answer["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session id in {answer}"))
+            .to_string();
+        Self {
+            agent,
+            base: format!("{driver_url}/session/{id}"),
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        send(&self.agent, method, &format!("{}{path}", self.base), body)
+    }
+
+    pub fn title(&self) -> String {
+        self.cmd("GET", "/title", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Finds the first element for a CSS selector, if any.
+    pub fn try_find(&self, css: &str) -> Option<Element> {
+        let answer = try_send(
+            &self.agent,
+            "POST",
+            &format!("{}/element", self.base),
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .ok()?;
+        answer[ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element(id.to_string()))
+    }
+
+    /// Waits up to `timeout` for an element to appear.
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(el) = self.try_find(css) {
+                return el;
+            }
+            if Instant::now() > deadline {
+                let _ = self.save_screenshot(&crate::artifacts_dir().join("wait-failed.png"));
+                panic!("{css} did not appear within {timeout:?} (screenshot: target/e2e-artifacts/wait-failed.png)");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until `check` holds for the element's text, and returns that text.
+    pub fn wait_for_text(
+        &self,
+        css: &str,
+        timeout: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self
+                .try_find(css)
+                .map(|el| self.text(&el))
+                .unwrap_or_default();
+            if check(&text) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                panic!("{css} never had the expected text; last seen: {text:?}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn text(&self, el: &Element) -> String {
+        self.cmd("GET", &format!("/element/{}/text", el.0), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn attribute(&self, el: &Element, name: &str) -> Option<String> {
+        self.cmd("GET", &format!("/element/{}/attribute/{name}", el.0), None)
+            .as_str()
+            .map(str::to_string)
+    }
+
+    pub fn click(&self, el: &Element) {
+        self.cmd("POST", &format!("/element/{}/click", el.0), Some(json!({})));
+    }
+
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    pub fn save_screenshot(&self, path: &Path) -> std::io::Result<()> {
+        let b64 = self.cmd("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .map_err(std::io::Error::other)?;
+        std::fs::write(path, png)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.agent.delete(&self.base).call();
+    }
+}
+
+fn send(agent: &ureq::Agent, method: &str, url: &str, body: Option<Value>) -> Value {
+    try_send(agent, method, url, body)
+        .unwrap_or_else(|err| panic!("WebDriver {method} {url}: {err}"))
+}
+
+/// Returns the `value` of a WebDriver answer, or its error as text.
+fn try_send(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    body: Option<Value>,
+) -> Result<Value, String> {
+    let response = match (method, body) {
+        ("GET", _) => agent.get(url).call(),
+        ("DELETE", _) => agent.delete(url).call(),
+        (_, Some(body)) => agent.post(url).send_json(body),
+        (_, None) => agent.post(url).send_empty(),
+    };
+    let mut response = response.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let answer: Value = response.body_mut().read_json().map_err(|e| e.to_string())?;
+    let value = answer.get("value").cloned().unwrap_or(Value::Null);
+    if status.is_success() {
+        Ok(value)
+    } else {
+        Err(format!("{status}: {value}"))
+    }
+}
