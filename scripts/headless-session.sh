@@ -19,13 +19,13 @@ done
 
 # Rendered = the web-view painted more than a blank background.
 for _ in $(seq 1 120); do
-  import -window root "$SHOT" 2>/dev/null || true
+  import -window "$window" "$SHOT" 2>/dev/null || true
   colors="$(convert "$SHOT" -format %k info: 2>/dev/null || echo 0)"
   [ "${colors:-0}" -gt 200 ] && break
   sleep 0.25
 done
 sleep 0.5
-import -window root "$SHOT"
+import -window "$window" "$SHOT"
 
 say "Latchkey is running on a virtual display (Xvfb)."
 echo "    screenshot: $SHOT"

@@ -54,6 +54,18 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would
+        // orphan it.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52f-4d52f7b0d8fc";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 pub struct Session {
     agent: ureq::Agent,
@@ -27,7 +27,20 @@ impl Session {
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
             "application": application.display().to_string()
         }}}});
-        let answer = send(&agent, "POST", &format!("{driver_url}/session"), Some(caps));
+        // tauri-driver listens before WebKitWebDriver does: retry briefly.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let answer = loop {
+            match try_send(
+                &agent,
+                "POST",
+                &format!("{driver_url}/session"),
+                Some(caps.clone()),
+            ) {
+                Ok(answer) => break answer,
+                Err(err) if Instant::now() > deadline => panic!("no WebDriver session: {err}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
+            }
+        };
         let id = answer["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no session id in {answer}"))
@@ -101,11 +114,17 @@ impl Session {
         }
     }
 
+    /// The element's rendered text (`innerText`, trimmed). WebKitWebDriver's
+    /// own text endpoint returns "" for some inline-flex buttons.
     pub fn text(&self, el: &Element) -> String {
-        self.cmd("GET", &format!("/element/{}/text", el.0), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.execute(
+            "return arguments[0].innerText;",
+            vec![json!({ ELEMENT_KEY: el.0 })],
+        )
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
     }
 
     pub fn attribute(&self, el: &Element, name: &str) -> Option<String> {
