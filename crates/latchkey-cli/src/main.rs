@@ -1,8 +1,14 @@
 //! `latchkey`: the core from a shell. Each subcommand parses, calls one core
 //! function and prints the answer.
 
+mod output;
+mod presets_cmd;
+mod secret_input;
+mod service_cmd;
+mod user_cmd;
+
 use clap::{Parser, Subcommand};
-use latchkey_core::{ErrorCode, KeyringState};
+use latchkey_core::{ErrorCode, KeyringState, Latchkey};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,6 +35,17 @@ struct Cli {
 enum Command {
     /// Show the version, the data directory and whether the OS keyring is reachable.
     Info,
+    /// Register, list, show, edit, remove, export and import API services.
+    #[command(subcommand)]
+    Service(service_cmd::ServiceCommand),
+    /// Add, list and remove a service's users.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
+    /// The provider presets `service add --preset` can start from.
+    Presets {
+        #[command(subcommand)]
+        command: Option<presets_cmd::PresetsCommand>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,31 +66,33 @@ fn main() -> ExitCode {
 /// 2 for input the person can fix, 1 for everything that failed at run time.
 fn exit_code(code: ErrorCode) -> u8 {
     match code {
-        ErrorCode::InvalidInput | ErrorCode::NotFound => 2,
+        ErrorCode::InvalidInput | ErrorCode::NotFound | ErrorCode::Conflict => 2,
         _ => 1,
     }
 }
 
 fn run(cli: &Cli) -> latchkey_core::Result<()> {
-    match cli.command {
-        Command::Info => {
-            let info = latchkey_core::app_info(cli.data_dir.as_deref())?;
-            if cli.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&info).unwrap_or_default()
-                );
-            } else {
-                let mark = match info.keyring.state {
-                    KeyringState::Available => "ok",
-                    KeyringState::Locked => "locked",
-                    KeyringState::Unavailable => "unavailable",
-                };
-                println!("Latchkey {}", info.version);
-                println!("data dir  {}", info.data_dir);
-                println!("keyring   {mark}: {}", info.keyring.detail);
-            }
-            Ok(())
-        }
+    let open = || Latchkey::open(cli.data_dir.as_deref());
+    match &cli.command {
+        Command::Info => info(cli),
+        Command::Service(command) => service_cmd::run(&open()?, command, cli.json),
+        Command::User(command) => user_cmd::run(&open()?, command, cli.json),
+        Command::Presets { command } => presets_cmd::run(command.as_ref(), cli.json),
     }
+}
+
+fn info(cli: &Cli) -> latchkey_core::Result<()> {
+    let info = latchkey_core::app_info(cli.data_dir.as_deref())?;
+    if cli.json {
+        return output::json(&info);
+    }
+    let mark = match info.keyring.state {
+        KeyringState::Available => "ok",
+        KeyringState::Locked => "locked",
+        KeyringState::Unavailable => "unavailable",
+    };
+    println!("Latchkey {}", info.version);
+    println!("data dir  {}", info.data_dir);
+    println!("keyring   {mark}: {}", info.keyring.detail);
+    Ok(())
 }

@@ -26,6 +26,45 @@ pub enum Error {
 
     #[error("{0}")]
     KeyringUnavailable(String),
+
+    /// One or more form fields are wrong; each names its field for the UI.
+    #[error("{}", FieldError::join(.0))]
+    Validation(Vec<FieldError>),
+
+    #[error("{0}")]
+    NotFound(String),
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error("this database was written by a newer Latchkey (schema {found}, this build knows {known}): upgrade Latchkey")]
+    SchemaTooNew { found: i64, known: i64 },
+
+    #[error("the database {path} cannot be used: {message}")]
+    Database { path: PathBuf, message: String },
+
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+
+    /// The data key that sealed stored secrets is missing or different.
+    #[error("{0}")]
+    SecretsLost(String),
+
+    #[error("{0}")]
+    KeyFile(String),
+
+    /// A server could not be reached or did not answer in time. `url` never
+    /// carries a query string (tokens can hide there).
+    #[error("cannot reach {url}: {detail}")]
+    Network { url: String, detail: String },
+
+    /// A provider answered, but not with what the standard requires.
+    #[error("{0}")]
+    Provider(String),
+
+    /// A bug or a broken environment, not something the user can fix by input.
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// The stable codes the UI and scripts switch on.
@@ -37,6 +76,12 @@ pub enum ErrorCode {
     Storage,
     KeyringUnavailable,
     Internal,
+    Conflict,
+    SchemaTooNew,
+    SecretsLost,
+    KeyFile,
+    Network,
+    ProviderError,
 }
 
 impl Error {
@@ -45,6 +90,16 @@ impl Error {
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NoDataDir | Error::DataDir { .. } => ErrorCode::Storage,
             Error::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
+            Error::Validation(_) => ErrorCode::InvalidInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Database { .. } | Error::Sql(_) => ErrorCode::Storage,
+            Error::SecretsLost(_) => ErrorCode::SecretsLost,
+            Error::KeyFile(_) => ErrorCode::KeyFile,
+            Error::Network { .. } => ErrorCode::Network,
+            Error::Provider(_) => ErrorCode::ProviderError,
+            Error::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -52,7 +107,39 @@ impl Error {
         ErrorPayload {
             code: self.code(),
             message: self.to_string(),
+            fields: match self {
+                Error::Validation(fields) => fields.clone(),
+                _ => Vec::new(),
+            },
         }
+    }
+
+    /// A validation error about one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Error::Validation(vec![FieldError::new(field, message)])
+    }
+}
+
+/// What is wrong with one input field, so the UI can show it beside that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FieldError {
+    /// The input's field name, e.g. `token_url`.
+    pub field: String,
+    /// One sentence saying what is wrong and what would be accepted.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn join(fields: &[FieldError]) -> String {
+        let messages: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
+        messages.join("; ")
     }
 }
 
@@ -61,6 +148,8 @@ impl Error {
 pub struct ErrorPayload {
     pub code: ErrorCode,
     pub message: String,
+    /// Per-field problems when `code` is `invalid_input` from a form; else empty.
+    pub fields: Vec<FieldError>,
 }
 
 impl From<Error> for ErrorPayload {

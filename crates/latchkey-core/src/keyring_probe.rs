@@ -34,7 +34,7 @@ pub fn probe() -> KeyringStatus {
     classify(answer.map(|_| ()))
 }
 
-fn classify(answer: keyring::Result<()>) -> KeyringStatus {
+pub(crate) fn classify(answer: keyring::Result<()>) -> KeyringStatus {
     use keyring::Error as K;
     let (state, detail) = match answer {
         Ok(()) | Err(K::NoEntry) => (

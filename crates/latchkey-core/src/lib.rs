@@ -4,15 +4,30 @@
 //! over the functions exported here.
 
 pub mod app_info;
+pub mod auth_types;
+pub mod discovery;
 pub mod error;
 pub mod keyring_probe;
+pub mod latchkey;
 pub mod paths;
+pub mod presets;
+pub mod service;
+pub mod store;
 pub mod ts_bindings;
+pub mod user;
+pub mod vault;
 
 pub use app_info::{app_info, AppInfo};
-pub use error::{Error, ErrorCode, ErrorPayload, Result};
+pub use auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
+pub use discovery::DiscoveredEndpoints;
+pub use error::{Error, ErrorCode, ErrorPayload, FieldError, Result};
 pub use keyring_probe::{KeyringState, KeyringStatus};
+pub use latchkey::Latchkey;
 pub use paths::DataDir;
+pub use presets::{find_preset, presets, Preset};
+pub use service::{Param, RemovedService, Service, ServiceInput, ServiceSpec};
+pub use user::{User, UserInput, UserStatus};
+pub use vault::{KeySource, Secret};
 
 /// The product version, shared by the app, the CLI and the local API.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -11,6 +11,13 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_out_dir(dir).with_large_int("number");
     crate::AppInfo::export_all(&cfg)?;
     crate::ErrorPayload::export_all(&cfg)?;
+    crate::Service::export_all(&cfg)?;
+    crate::ServiceInput::export_all(&cfg)?;
+    crate::RemovedService::export_all(&cfg)?;
+    crate::User::export_all(&cfg)?;
+    crate::UserInput::export_all(&cfg)?;
+    crate::Preset::export_all(&cfg)?;
+    crate::DiscoveredEndpoints::export_all(&cfg)?;
     Ok(())
 }
 

@@ -1,0 +1,86 @@
+//! [`Latchkey`]: the one handle the desktop shell and the CLI share. It
+//! opens the database at once and the vault only when a secret is needed,
+//! so listing services works even without a keyring.
+
+mod services;
+mod users;
+
+use crate::error::Result;
+use crate::paths::DataDir;
+use crate::store::{meta, Store};
+use crate::vault::{KeySource, Vault};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+pub struct Latchkey {
+    data_dir: DataDir,
+    store: Store,
+    key_source: KeySource,
+    vault: Mutex<Option<Arc<Vault>>>,
+}
+
+impl Latchkey {
+    /// Opens the data directory (explicit, `LATCHKEY_DATA_DIR`, or the
+    /// platform's), keeping the data key where `LATCHKEY_KEY_FILE` says, or
+    /// in the OS keyring.
+    pub fn open(data_dir: Option<&Path>) -> Result<Self> {
+        Self::open_with(data_dir, KeySource::from_env())
+    }
+
+    /// [`Latchkey::open`] with an explicit place for the data key.
+    pub fn open_with(data_dir: Option<&Path>, key_source: KeySource) -> Result<Self> {
+        let data_dir = DataDir::resolve(data_dir)?;
+        let store = Store::open(&data_dir)?;
+        Ok(Self {
+            data_dir,
+            store,
+            key_source,
+            vault: Mutex::new(None),
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    pub fn database_path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// The random id naming this database (and its keyring entry).
+    pub fn database_id(&self) -> Result<String> {
+        self.store
+            .read(|conn| meta::get(conn, meta::DATABASE_ID))
+            .map(Option::unwrap_or_default)
+    }
+
+    pub fn key_source(&self) -> &KeySource {
+        &self.key_source
+    }
+
+    /// The database, for the core's other modules.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The unlocked vault, unlocking (or creating the key) on first use.
+    pub fn vault(&self) -> Result<Arc<Vault>> {
+        let mut slot = self.vault.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(vault) = slot.as_ref() {
+            return Ok(Arc::clone(vault));
+        }
+        let vault = Arc::new(Vault::unlock(&self.store, &self.key_source)?);
+        *slot = Some(Arc::clone(&vault));
+        Ok(vault)
+    }
+
+    /// After a `secrets_lost` error: forgets every sealed value (client
+    /// secrets, tokens, pending logins) so new ones can be entered under a
+    /// new key. Users who had tokens become `needs_reauth`. Returns how many
+    /// sealed values were dropped.
+    pub fn discard_unreadable_secrets(&self) -> Result<i64> {
+        let dropped = self.store.write(|tx| meta::discard_sealed_values(tx))?;
+        *self.vault.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(dropped)
+    }
+}

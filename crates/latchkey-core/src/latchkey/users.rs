@@ -1,0 +1,42 @@
+//! User operations of [`Latchkey`].
+
+use super::Latchkey;
+use crate::error::Result;
+use crate::store::{services, users};
+use crate::user::{User, UserInput};
+
+impl Latchkey {
+    /// Adds a user (status `new`) to the service `service`.
+    pub fn add_user(&self, service: &str, input: &UserInput) -> Result<User> {
+        let label = input.validate()?;
+        self.store.write(|tx| {
+            let service = services::get(tx, service)?;
+            users::insert(tx, &service, &input.external_id, label.as_deref())?;
+            users::get(tx, &service, &input.external_id)
+        })
+    }
+
+    pub fn list_users(&self, service: &str) -> Result<Vec<User>> {
+        self.store.read(|conn| {
+            let service = services::get(conn, service)?;
+            users::list(conn, service.id)
+        })
+    }
+
+    pub fn get_user(&self, service: &str, external_id: &str) -> Result<User> {
+        self.store.read(|conn| {
+            let service = services::get(conn, service)?;
+            users::get(conn, &service, external_id)
+        })
+    }
+
+    /// Removes a user and its tokens.
+    pub fn remove_user(&self, service: &str, external_id: &str) -> Result<User> {
+        self.store.write(|tx| {
+            let service = services::get(tx, service)?;
+            let user = users::get(tx, &service, external_id)?;
+            users::delete(tx, user.id)?;
+            Ok(user)
+        })
+    }
+}

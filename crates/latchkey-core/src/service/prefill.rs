@@ -1,0 +1,101 @@
+//! Starting points for a new service: a preset, or what discovery found.
+//! Explicit values (flags, form edits) are applied on top by the caller.
+
+use super::{Param, ServiceInput};
+use crate::discovery::DiscoveredEndpoints;
+use crate::error::Result;
+use crate::presets::Preset;
+use std::collections::BTreeMap;
+
+/// A new service's starting input: from the preset `preset` when given
+/// (an unknown name is an error listing the presets), else blank.
+pub fn draft(preset: Option<&str>, slug: &str) -> Result<ServiceInput> {
+    Ok(match preset {
+        Some(name) => ServiceInput::from_preset(slug, crate::presets::preset(name)?),
+        None => ServiceInput {
+            slug: slug.to_string(),
+            ..ServiceInput::default()
+        },
+    })
+}
+
+/// `input` with the endpoints found by discovery from `issuer`.
+pub async fn discover_into(issuer: &str, mut input: ServiceInput) -> Result<ServiceInput> {
+    let client = crate::discovery::http_client()?;
+    let found = crate::discovery::discover(&client, issuer).await?;
+    input.apply_discovery(&found);
+    Ok(input)
+}
+
+impl ServiceInput {
+    /// An input pre-filled from `preset`, named `slug`.
+    pub fn from_preset(slug: &str, preset: &Preset) -> Self {
+        let non_empty = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+        Self {
+            slug: slug.to_string(),
+            name: Some(preset.name.clone()),
+            preset: Some(preset.id.clone()),
+            auth_kind: preset.auth_kind,
+            authorize_url: non_empty(&preset.authorize_url),
+            token_url: non_empty(&preset.token_url),
+            revocation_url: preset.revocation_url.clone(),
+            device_url: preset.device_authorization_url.clone(),
+            scopes: preset.default_scopes.join(&preset.scope_separator),
+            scope_separator: Some(preset.scope_separator.clone()),
+            authorize_params: params(&preset.extra_authorize_params),
+            token_params: params(&preset.extra_token_params),
+            client_auth: preset.client_auth,
+            pkce: preset.pkce,
+            api_base_url: preset.api_base_url.clone(),
+            token_placement: preset.token_placement.clone(),
+            ..Self::default()
+        }
+    }
+
+    /// Fills the endpoints (and suggested PKCE and client auth) found by
+    /// RFC 8414 / OpenID Connect discovery.
+    pub fn apply_discovery(&mut self, found: &DiscoveredEndpoints) {
+        if let Some(url) = &found.authorization_endpoint {
+            self.authorize_url = Some(url.clone());
+        }
+        self.token_url = Some(found.token_endpoint.clone());
+        if let Some(url) = &found.revocation_endpoint {
+            self.revocation_url = Some(url.clone());
+        }
+        if let Some(url) = &found.device_authorization_endpoint {
+            self.device_url = Some(url.clone());
+        }
+        self.pkce = found.suggested_pkce;
+        self.client_auth = found.suggested_client_auth;
+    }
+}
+
+fn params(map: &BTreeMap<String, String>) -> Vec<Param> {
+    map.iter()
+        .map(|(name, value)| Param {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_makes_a_valid_service_once_it_has_a_client_id() {
+        for preset in crate::presets::presets() {
+            let mut input = ServiceInput::from_preset("svc", preset);
+            input.client_id = Some("client".into());
+            if input.authorize_url.is_none() {
+                // The generic entry: the person types the endpoints.
+                input.authorize_url = Some("https://auth.example.com/authorize".into());
+                input.token_url = Some("https://auth.example.com/token".into());
+            }
+            if let Err(err) = super::super::validate(&input) {
+                panic!("preset {}: {err}", preset.id);
+            }
+        }
+    }
+}

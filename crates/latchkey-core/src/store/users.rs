@@ -1,0 +1,106 @@
+//! The `users` table.
+
+use super::now_ms;
+use super::services::{json_column, to_json};
+use crate::error::{Error, Result};
+use crate::service::Service;
+use crate::user::{User, UserStatus};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+const COLUMNS: &str = "u.id, u.service_id, s.slug, u.external_id, u.label, u.status,
+    u.granted_scopes, u.expires_at, u.subject, u.email, u.name, u.created_at, u.updated_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(0)?,
+        service_id: row.get(1)?,
+        service_slug: row.get(2)?,
+        external_id: row.get(3)?,
+        label: row.get(4)?,
+        status: row.get(5)?,
+        granted_scopes: json_column(row, 6)?,
+        expires_at: row.get(7)?,
+        subject: row.get(8)?,
+        email: row.get(9)?,
+        name: row.get(10)?,
+        created_at: row.get(11)?,
+        updated_at: row.get(12)?,
+    })
+}
+
+pub fn list(conn: &Connection, service_id: i64) -> Result<Vec<User>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN services s ON s.id = u.service_id
+         WHERE u.service_id = ?1 ORDER BY u.external_id"
+    ))?;
+    let rows = stmt.query_map([service_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get(conn: &Connection, service: &Service, external_id: &str) -> Result<User> {
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM users u JOIN services s ON s.id = u.service_id
+             WHERE u.service_id = ?1 AND u.external_id = ?2"
+        ),
+        params![service.id, external_id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::NotFound(format!(
+            "service `{}` has no user `{external_id}`: `latchkey user list {}` shows its users",
+            service.spec.slug, service.spec.slug
+        ))
+    })
+}
+
+pub fn count(conn: &Connection, service_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM users WHERE service_id = ?1",
+        [service_id],
+        |row| row.get(0),
+    )?)
+}
+
+pub fn insert(
+    conn: &Connection,
+    service: &Service,
+    external_id: &str,
+    label: Option<&str>,
+) -> Result<i64> {
+    let exists = conn
+        .query_row(
+            "SELECT 1 FROM users WHERE service_id = ?1 AND external_id = ?2",
+            params![service.id, external_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if exists {
+        return Err(Error::Conflict(format!(
+            "service `{}` already has a user `{external_id}`: choose another id or use that user",
+            service.spec.slug
+        )));
+    }
+    let now = now_ms();
+    conn.execute(
+        "INSERT INTO users (service_id, external_id, label, status, granted_scopes,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![
+            service.id,
+            external_id,
+            label,
+            UserStatus::New,
+            to_json(&Vec::<String>::new()),
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM users WHERE id = ?1", [id])?;
+    Ok(())
+}

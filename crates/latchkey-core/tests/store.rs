@@ -1,0 +1,135 @@
+//! The database file: migrations, refusing newer schemas, and two
+//! processes' worth of handles writing at once.
+
+mod common;
+
+use latchkey_core::store::migrations::{latest_version, migrations, user_version};
+use latchkey_core::store::DATABASE_FILE;
+use latchkey_core::{ErrorCode, Latchkey, UserInput};
+use rusqlite::Connection;
+
+#[test]
+fn a_new_data_dir_gets_the_latest_schema_in_wal_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = common::open(tmp.path());
+    assert!(app.list_services().unwrap().is_empty());
+    let conn = Connection::open(app.database_path()).unwrap();
+    assert_eq!(user_version(&conn).unwrap(), latest_version());
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert!(!app.database_id().unwrap().is_empty());
+}
+
+/// Data typical of each schema version, written with that version's SQL.
+/// Adding migration N means adding an arm for N here.
+fn seed(conn: &Connection, version: i64) {
+    if version == 1 {
+        conn.execute_batch(
+            "INSERT INTO services (id, slug, name, auth_kind, client_id, token_url, scopes,
+                scope_separator, authorize_params, token_params, client_auth, pkce,
+                token_placement, token_name, token_prefix, created_at, updated_at)
+             VALUES (7, 'old', 'Old', 'client_credentials', 'cid', 'https://x.example/token',
+                '[\"a\"]', ' ', '[]', '[]', 'post', 'off', 'header', 'Authorization',
+                'Bearer', 1, 1);
+             INSERT INTO users (service_id, external_id, status, granted_scopes, created_at,
+                updated_at)
+             VALUES (7, 'someone', 'authorized', '[\"a\"]', 1, 1);",
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_database_from_every_earlier_schema_opens_and_migrates() {
+    for version in 0..=latest_version() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let mut conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+            migrations()
+                .to_version(&mut conn, version as usize)
+                .unwrap();
+            seed(&conn, version);
+        }
+        let app = Latchkey::open(Some(&dir)).unwrap();
+        let conn = Connection::open(app.database_path()).unwrap();
+        assert_eq!(
+            user_version(&conn).unwrap(),
+            latest_version(),
+            "from {version}"
+        );
+        if version >= 1 {
+            let old = app.get_service("old").unwrap();
+            assert_eq!(old.spec.client_id.as_deref(), Some("cid"));
+            let users = app.list_users("old").unwrap();
+            assert_eq!(users[0].external_id, "someone");
+        }
+        // And it still takes new data.
+        app.create_service(&common::valid_input("fresh")).unwrap();
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_latchkey_is_refused_and_left_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(DATABASE_FILE);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(&format!(
+            "CREATE TABLE future (x TEXT); INSERT INTO future VALUES ('y');
+             PRAGMA user_version = {};",
+            latest_version() + 1
+        ))
+        .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = match Latchkey::open(Some(&dir)) {
+        Ok(_) => panic!("a newer schema was accepted"),
+        Err(err) => err,
+    };
+    assert_eq!(err.code(), ErrorCode::SchemaTooNew);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "this database was written by a newer Latchkey (schema {}, this build knows {}): upgrade Latchkey",
+            latest_version() + 1,
+            latest_version()
+        )
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!dir.join("latchkey.db-wal").exists());
+}
+
+#[test]
+fn two_handles_writing_at_once_both_succeed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    // Both open a brand-new database at the same moment, too.
+    let threads: Vec<_> = (0..2)
+        .map(|t| {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let app = Latchkey::open(Some(&dir)).unwrap();
+                for i in 0..25 {
+                    let slug = format!("svc-{t}-{i}");
+                    app.create_service(&common::valid_input(&slug)).unwrap();
+                    let user = UserInput {
+                        external_id: format!("user-{i}"),
+                        label: None,
+                    };
+                    app.add_user(&slug, &user).unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let app = Latchkey::open(Some(&dir)).unwrap();
+    assert_eq!(app.list_services().unwrap().len(), 50);
+}
