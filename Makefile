@@ -42,7 +42,7 @@ test-rust: ui
 
 # The built app under Xvfb, driven through tauri-driver + WebKitWebDriver.
 e2e: ui
-	cargo build -p latchkey-desktop --locked
+	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
 		cargo test -p latchkey-e2e --locked -- --ignored --test-threads=1
 

@@ -1,19 +1,110 @@
 //! `#[tauri::command]`s: parse, call one core function, map the result.
 
-use latchkey_core::{AppInfo, Error, ErrorPayload};
+use crate::state::AppState;
+use latchkey_core::{
+    AppInfo, Error, ErrorPayload, Latchkey, Preset, RemovedService, Service, ServiceInput, User,
+    UserInput,
+};
+use std::sync::Arc;
+use tauri::State;
+
+type CmdResult<T> = Result<T, ErrorPayload>;
 
 /// Runs blocking core work (SQLite, D-Bus) off the main thread.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> latchkey_core::Result<T> + Send + 'static,
-) -> Result<T, ErrorPayload> {
+) -> CmdResult<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|err| Error::Internal(format!("a background task failed: {err}")))?
         .map_err(Into::into)
 }
 
+/// [`blocking`] with the shared core handle.
+async fn with_core<T: Send + 'static>(
+    state: State<'_, AppState>,
+    work: impl FnOnce(&Latchkey) -> latchkey_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let core: Arc<Latchkey> = state.latchkey()?;
+    blocking(move || work(&core)).await
+}
+
 /// Version, data directory and keyring reachability for the status bar.
 #[tauri::command]
-pub async fn app_info() -> Result<AppInfo, ErrorPayload> {
+pub async fn app_info() -> CmdResult<AppInfo> {
     blocking(|| latchkey_core::app_info(None)).await
+}
+
+#[tauri::command]
+pub fn list_presets() -> Vec<Preset> {
+    latchkey_core::presets().to_vec()
+}
+
+#[tauri::command]
+pub fn service_draft(preset: Option<String>, slug: String) -> CmdResult<ServiceInput> {
+    Ok(latchkey_core::service::draft(preset.as_deref(), &slug)?)
+}
+
+#[tauri::command]
+pub async fn discover_into(issuer: String, input: ServiceInput) -> CmdResult<ServiceInput> {
+    Ok(latchkey_core::service::discover_into(&issuer, input).await?)
+}
+
+#[tauri::command]
+pub async fn list_services(state: State<'_, AppState>) -> CmdResult<Vec<Service>> {
+    with_core(state, |core| core.list_services()).await
+}
+
+#[tauri::command]
+pub async fn service_input(state: State<'_, AppState>, slug: String) -> CmdResult<ServiceInput> {
+    with_core(state, move |core| {
+        core.get_service(&slug).map(|s| ServiceInput::from(&s.spec))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_service(state: State<'_, AppState>, input: ServiceInput) -> CmdResult<Service> {
+    with_core(state, move |core| core.create_service(&input)).await
+}
+
+#[tauri::command]
+pub async fn update_service(
+    state: State<'_, AppState>,
+    slug: String,
+    input: ServiceInput,
+) -> CmdResult<Service> {
+    with_core(state, move |core| core.update_service(&slug, &input)).await
+}
+
+#[tauri::command]
+pub async fn remove_service(
+    state: State<'_, AppState>,
+    slug: String,
+    force: bool,
+) -> CmdResult<RemovedService> {
+    with_core(state, move |core| core.remove_service(&slug, force)).await
+}
+
+#[tauri::command]
+pub async fn list_users(state: State<'_, AppState>, service: String) -> CmdResult<Vec<User>> {
+    with_core(state, move |core| core.list_users(&service)).await
+}
+
+#[tauri::command]
+pub async fn add_user(
+    state: State<'_, AppState>,
+    service: String,
+    input: UserInput,
+) -> CmdResult<User> {
+    with_core(state, move |core| core.add_user(&service, &input)).await
+}
+
+#[tauri::command]
+pub async fn remove_user(
+    state: State<'_, AppState>,
+    service: String,
+    external_id: String,
+) -> CmdResult<User> {
+    with_core(state, move |core| core.remove_user(&service, &external_id)).await
 }

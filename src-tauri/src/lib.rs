@@ -2,6 +2,7 @@
 //! that call `latchkey-core`; no product rule lives here.
 
 mod commands;
+mod state;
 
 use tauri::Runtime;
 
@@ -15,7 +16,21 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .manage(state::AppState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_presets,
+            commands::service_draft,
+            commands::discover_into,
+            commands::list_services,
+            commands::service_input,
+            commands::create_service,
+            commands::update_service,
+            commands::remove_service,
+            commands::list_users,
+            commands::add_user,
+            commands::remove_user,
+        ])
 }
 
 #[cfg(test)]

@@ -137,6 +137,58 @@ impl Session {
         self.cmd("POST", &format!("/element/{}/click", el.0), Some(json!({})));
     }
 
+    /// Types into an input (appends to what it holds).
+    pub fn type_text(&self, el: &Element, text: &str) {
+        self.cmd(
+            "POST",
+            &format!("/element/{}/value", el.0),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    pub fn clear(&self, el: &Element) {
+        self.cmd("POST", &format!("/element/{}/clear", el.0), Some(json!({})));
+    }
+
+    /// Clears an input and types `text` into it, checking that it arrived
+    /// (WebKitWebDriver occasionally drops keys while the page re-renders).
+    pub fn fill(&self, css: &str, text: &str) {
+        let el = self.wait_for(css, Duration::from_secs(10));
+        for _ in 0..3 {
+            self.clear(&el);
+            self.type_text(&el, text);
+            if self.execute(
+                "return arguments[0].value;",
+                vec![json!({ ELEMENT_KEY: el.0 })],
+            ) == text
+            {
+                return;
+            }
+        }
+        panic!("could not type {text:?} into {css}");
+    }
+
+    /// Picks the `<option>` with `value` in a `<select>`.
+    pub fn select(&self, select_css: &str, value: &str) {
+        let option = self.wait_for(
+            &format!("{select_css} option[value='{value}']"),
+            Duration::from_secs(10),
+        );
+        self.click(&option);
+    }
+
+    /// Finds a button by its visible text.
+    pub fn button(&self, text: &str) -> Element {
+        let found = self.execute(
+            "return [...document.querySelectorAll('button')].find(b => b.innerText.trim() === arguments[0]) || null;",
+            vec![json!(text)],
+        );
+        match found[ELEMENT_KEY].as_str() {
+            Some(id) => Element(id.to_string()),
+            None => panic!("no button labelled {text:?}"),
+        }
+    }
+
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
         self.cmd(
             "POST",

@@ -9,6 +9,15 @@ describe("toApiError", () => {
     expect(err.message).toBe("no keyring");
   });
 
+  it("keeps per-field validation errors", () => {
+    const err = toApiError({
+      code: "invalid_input",
+      message: "token URL must use https",
+      fields: [{ field: "token_url", message: "token URL must use https" }],
+    });
+    expect(err.fields).toEqual([{ field: "token_url", message: "token URL must use https" }]);
+  });
+
   it("wraps a plain string rejection as an internal error", () => {
     const err = toApiError("command app_info not found");
     expect(err.code).toBe("internal");

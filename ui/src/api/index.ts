@@ -1,13 +1,33 @@
 // The only module that talks to Tauri. Screens import typed functions from here.
 import { invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
+import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { Preset } from "./bindings/Preset";
+import type { RemovedService } from "./bindings/RemovedService";
+import type { Service } from "./bindings/Service";
+import type { ServiceInput } from "./bindings/ServiceInput";
+import type { User } from "./bindings/User";
+import type { UserInput } from "./bindings/UserInput";
 import { toApiError } from "./errors";
 
 export type { AppInfo } from "./bindings/AppInfo";
+export type { AuthKind } from "./bindings/AuthKind";
+export type { ClientAuth } from "./bindings/ClientAuth";
+export type { ErrorCode } from "./bindings/ErrorCode";
+export type { FieldError } from "./bindings/FieldError";
 export type { KeyringState } from "./bindings/KeyringState";
 export type { KeyringStatus } from "./bindings/KeyringStatus";
-export type { ErrorCode } from "./bindings/ErrorCode";
+export type { Param } from "./bindings/Param";
+export type { PkceMode } from "./bindings/PkceMode";
+export type { Preset } from "./bindings/Preset";
+export type { RemovedService } from "./bindings/RemovedService";
+export type { Service } from "./bindings/Service";
+export type { ServiceInput } from "./bindings/ServiceInput";
+export type { TokenPlacement } from "./bindings/TokenPlacement";
+export type { User } from "./bindings/User";
+export type { UserInput } from "./bindings/UserInput";
+export type { UserStatus } from "./bindings/UserStatus";
 export { ApiError } from "./errors";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -18,11 +38,41 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-export const appInfo = (): Promise<AppInfo> => call<AppInfo>("app_info");
+export const appInfo = (): Promise<AppInfo> => call("app_info");
+
+export const listPresets = (): Promise<Preset[]> => call("list_presets");
+/** A new-service form pre-filled from a preset (or empty for `null`). */
+export const serviceDraft = (preset: string | null, slug: string): Promise<ServiceInput> =>
+  call("service_draft", { preset, slug });
+/** Fills `input`'s endpoints from the issuer's RFC 8414 / OIDC discovery document. */
+export const discoverInto = (issuer: string, input: ServiceInput): Promise<ServiceInput> =>
+  call("discover_into", { issuer, input });
+
+export const listServices = (): Promise<Service[]> => call("list_services");
+export const createService = (input: ServiceInput): Promise<Service> => call("create_service", { input });
+export const updateService = (slug: string, input: ServiceInput): Promise<Service> =>
+  call("update_service", { slug, input });
+/** The input that recreates a stored service: an edit form's starting point. */
+export const serviceInput = (slug: string): Promise<ServiceInput> => call("service_input", { slug });
+export const removeService = (slug: string, force: boolean): Promise<RemovedService> =>
+  call("remove_service", { slug, force });
+
+export const listUsers = (service: string): Promise<User[]> => call("list_users", { service });
+export const addUser = (service: string, input: UserInput): Promise<User> => call("add_user", { service, input });
+export const removeUser = (service: string, externalId: string): Promise<User> =>
+  call("remove_user", { service, externalId });
 
 export async function copyText(text: string): Promise<void> {
   try {
     await writeText(text);
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+export async function openInBrowser(url: string): Promise<void> {
+  try {
+    await openUrl(url);
   } catch (raw) {
     throw toApiError(raw);
   }

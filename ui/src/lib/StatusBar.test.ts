@@ -31,7 +31,7 @@ describe("StatusBar", () => {
   });
 
   it("shows the backend's message when app_info failed", () => {
-    const error = new ApiError({ code: "storage", message: "cannot use the data directory /x" });
+    const error = new ApiError({ code: "storage", message: "cannot use the data directory /x", fields: [] });
     render(StatusBar, { info: null, error, checking: false, notice: "", onRecheck: vi.fn(), onCopyDataDir: vi.fn() });
     expect(screen.getByRole("alert")).toHaveTextContent("cannot use the data directory /x");
   });

@@ -1,0 +1,96 @@
+//! Registering a service and a user in the desktop app, as a person would.
+
+use latchkey_e2e::{artifacts_dir, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+const SECRET: &str = "e2e-client-secret-5f1c";
+
+#[test]
+#[ignore = "needs the built app, Xvfb and tauri-driver: run `make e2e`"]
+fn add_a_service_from_a_preset_then_a_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir)]);
+    let app = Session::start(&driver.url(), &desktop_binary());
+
+    app.wait_for("#empty-title", WAIT);
+    app.click(&app.button("Add a service"));
+    app.wait_for("#service-form-title", WAIT);
+
+    // Wrong inputs: each message appears beside its field, nothing is stored.
+    app.fill("#slug", "GoTo");
+    app.fill("#client_id", "abc");
+    app.fill("#authorize_url", "http://auth.example.com/authorize");
+    app.fill("#token_url", "https://auth.example.com/token");
+    app.click(&app.button("Add service"));
+    let slug_error = app.wait_for_text("[data-testid=field-error-slug]", WAIT, |t| !t.is_empty());
+    assert!(slug_error.contains("must be lowercase"), "{slug_error}");
+    let url_error = app.text(&app.wait_for("[data-testid=field-error-authorize_url]", WAIT));
+    assert!(url_error.contains("must use https"), "{url_error}");
+    app.save_screenshot(&artifacts_dir().join("service-form-errors.png"))
+        .unwrap();
+
+    // A preset fills the endpoints; the person adds slug, client id and secret.
+    app.select("#preset", "gotomeeting");
+    app.wait_for_text("#token_url", WAIT, |_| true);
+    let token_url = app.execute("return document.querySelector('#token_url').value", vec![]);
+    assert_eq!(
+        token_url,
+        "https://authentication.logmeininc.com/oauth/token"
+    );
+    app.fill("#slug", "goto");
+    app.fill("#client_id", "my-goto-client");
+    app.fill("#client_secret", SECRET);
+    app.click(&app.button("Add service"));
+
+    let title = app.wait_for_text("#service-title", WAIT, |t| !t.is_empty());
+    assert_eq!(title, "GoTo Meeting");
+    let sidebar = app.wait_for_text("nav[aria-label='Services and users']", WAIT, |t| {
+        t.contains("GoTo Meeting")
+    });
+    assert!(!sidebar.contains(SECRET));
+
+    // The secret never reaches the page again.
+    let page = app.execute("return document.documentElement.outerHTML", vec![]);
+    assert!(
+        !page.as_str().unwrap().contains(SECRET),
+        "secret found in the DOM"
+    );
+
+    // Add a user; it shows in the table and the sidebar.
+    app.fill("#external_id", "alice@example.com");
+    app.fill("#label", "Alice");
+    app.click(&app.button("Add user"));
+    app.wait_for_text("table.users", WAIT, |t| t.contains("alice@example.com"));
+    app.wait_for_text("nav[aria-label='Services and users']", WAIT, |t| {
+        t.contains("alice@example.com")
+    });
+    app.save_screenshot(&artifacts_dir().join("service-detail.png"))
+        .unwrap();
+
+    // A duplicate user is refused beside the field.
+    app.fill("#external_id", "alice@example.com");
+    app.click(&app.button("Add user"));
+    let dup = app.wait_for_text("[data-testid=field-error-external_id]", WAIT, |t| {
+        !t.is_empty()
+    });
+    assert!(dup.contains("already has a user"), "{dup}");
+
+    // What the app stored is what the CLI sees (one database, two front ends).
+    let out = std::process::Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
+        .args(["--json", "service", "show", "goto", "--data-dir"])
+        .arg(&data_dir)
+        .output()
+        .expect("run the latchkey CLI (make e2e builds it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(SECRET));
+    let shown: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shown["client_id"], "my-goto-client");
+    assert_eq!(shown["has_client_secret"], true);
+}

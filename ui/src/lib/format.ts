@@ -1,0 +1,31 @@
+import type { AuthKind, UserStatus } from "../api";
+
+export const authKindLabel: Record<AuthKind, string> = {
+  authorization_code: "Authorization code",
+  client_credentials: "Client credentials",
+  device_code: "Device code",
+  api_key: "API key",
+  none: "No auth",
+};
+
+export const userStatusLabel: Record<UserStatus, string> = {
+  new: "Not authorized",
+  authorized: "Authorized",
+  needs_reauth: "Needs re-authorization",
+  revoked: "Revoked",
+};
+
+/** "in 5 min", "2 h ago": how far a unix-ms instant is from `now`. */
+export function relativeTime(at: number, now: number = Date.now()): string {
+  const diff = at - now;
+  const abs = Math.abs(diff);
+  const units: [number, string][] = [
+    [86_400_000, "d"],
+    [3_600_000, "h"],
+    [60_000, "min"],
+    [1000, "s"],
+  ];
+  const [size, unit] = units.find(([size]) => abs >= size) ?? [1000, "s"];
+  const n = Math.max(1, Math.round(abs / size));
+  return diff >= 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
+}

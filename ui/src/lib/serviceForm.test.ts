@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { ServiceInput } from "../api";
+import { inputFromValues, valuesFromInput } from "./serviceForm";
+
+const input: ServiceInput = {
+  slug: "podio",
+  name: "Podio",
+  preset: "podio",
+  auth_kind: "authorization_code",
+  client_id: "abc",
+  clear_client_secret: false,
+  authorize_url: "https://podio.com/oauth/authorize",
+  token_url: "https://api.podio.com/oauth/token/v2",
+  revocation_url: null,
+  device_url: null,
+  scopes: "",
+  scope_separator: " ",
+  authorize_params: [],
+  token_params: [{ name: "x", value: "1" }],
+  client_auth: "post",
+  pkce: "off",
+  redirect_uri: "http://127.0.0.1:8765/callback",
+  api_base_url: "https://api.podio.com",
+  token_placement: { kind: "header", name: "Authorization", prefix: "OAuth2" },
+};
+
+describe("service form values", () => {
+  it("round-trips a service input without inventing a secret", () => {
+    const back = inputFromValues(valuesFromInput(input));
+    expect(back).toEqual(input);
+    expect("client_secret" in back).toBe(false);
+  });
+
+  it("sends a typed secret, trims URLs and maps empty fields to null", () => {
+    const values = valuesFromInput(input);
+    values.client_secret = "s3cret";
+    values.token_url = "  https://x.example/token ";
+    values.api_base_url = "";
+    const out = inputFromValues(values);
+    expect(out.client_secret).toBe("s3cret");
+    expect(out.token_url).toBe("https://x.example/token");
+    expect(out.api_base_url).toBeNull();
+  });
+
+  it("drops empty parameter rows and switches the token to a query parameter", () => {
+    const values = valuesFromInput(input);
+    values.token_params.push({ name: "", value: "" });
+    values.placement = "query";
+    values.token_query = "oauth_token";
+    const out = inputFromValues(values);
+    expect(out.token_params).toEqual([{ name: "x", value: "1" }]);
+    expect(out.token_placement).toEqual({ kind: "query", name: "oauth_token" });
+  });
+});

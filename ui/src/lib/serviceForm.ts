@@ -1,0 +1,91 @@
+// The service form's editable values (all strings, as inputs hold them) and
+// their conversion to and from the ServiceInput that Rust validates. Rules
+// live in Rust; this only maps empty strings to "not set".
+import type { AuthKind, ClientAuth, Param, PkceMode, ServiceInput } from "../api";
+
+export interface ServiceFormValues {
+  slug: string;
+  name: string;
+  preset: string | null;
+  auth_kind: AuthKind;
+  client_id: string;
+  client_secret: string;
+  clear_client_secret: boolean;
+  authorize_url: string;
+  token_url: string;
+  revocation_url: string;
+  device_url: string;
+  scopes: string;
+  scope_separator: string;
+  authorize_params: Param[];
+  token_params: Param[];
+  client_auth: ClientAuth;
+  pkce: PkceMode;
+  redirect_uri: string;
+  api_base_url: string;
+  placement: "header" | "query";
+  token_header: string;
+  token_prefix: string;
+  token_query: string;
+}
+
+export function valuesFromInput(input: ServiceInput): ServiceFormValues {
+  const p = input.token_placement;
+  return {
+    slug: input.slug,
+    name: input.name ?? "",
+    preset: input.preset,
+    auth_kind: input.auth_kind,
+    client_id: input.client_id ?? "",
+    client_secret: "",
+    clear_client_secret: false,
+    authorize_url: input.authorize_url ?? "",
+    token_url: input.token_url ?? "",
+    revocation_url: input.revocation_url ?? "",
+    device_url: input.device_url ?? "",
+    scopes: input.scopes,
+    scope_separator: input.scope_separator ?? " ",
+    authorize_params: input.authorize_params.map((x) => ({ ...x })),
+    token_params: input.token_params.map((x) => ({ ...x })),
+    client_auth: input.client_auth,
+    pkce: input.pkce,
+    redirect_uri: input.redirect_uri ?? "",
+    api_base_url: input.api_base_url ?? "",
+    placement: p.kind,
+    token_header: p.kind === "header" ? p.name : "Authorization",
+    token_prefix: p.kind === "header" ? p.prefix : "Bearer",
+    token_query: p.kind === "query" ? p.name : "access_token",
+  };
+}
+
+const opt = (s: string): string | null => (s.trim() === "" ? null : s.trim());
+
+export function inputFromValues(v: ServiceFormValues): ServiceInput {
+  const input: ServiceInput = {
+    slug: v.slug.trim(),
+    name: opt(v.name),
+    preset: v.preset,
+    auth_kind: v.auth_kind,
+    client_id: opt(v.client_id),
+    clear_client_secret: v.clear_client_secret,
+    authorize_url: opt(v.authorize_url),
+    token_url: opt(v.token_url),
+    revocation_url: opt(v.revocation_url),
+    device_url: opt(v.device_url),
+    scopes: v.scopes.trim(),
+    scope_separator: v.scope_separator === "" ? null : v.scope_separator,
+    authorize_params: v.authorize_params.filter((x) => x.name.trim() !== "" || x.value !== ""),
+    token_params: v.token_params.filter((x) => x.name.trim() !== "" || x.value !== ""),
+    client_auth: v.client_auth,
+    pkce: v.pkce,
+    redirect_uri: opt(v.redirect_uri),
+    api_base_url: opt(v.api_base_url),
+    token_placement:
+      v.placement === "header"
+        ? { kind: "header", name: v.token_header.trim(), prefix: v.token_prefix.trim() }
+        : { kind: "query", name: v.token_query.trim() },
+  };
+  // Secrets leave the form only when typed; an empty box keeps the stored one.
+  if (v.client_secret !== "") input.client_secret = v.client_secret;
+  return input;
+}

@@ -1,0 +1,33 @@
+// Shared screen state: the services in the sidebar, their users, and what the
+// main area shows. Data comes from src/api; nothing here talks to Tauri.
+import { listServices, listUsers, type Service, type User } from "../api";
+
+export type View =
+  | { kind: "home" }
+  | { kind: "new-service" }
+  | { kind: "service"; slug: string }
+  | { kind: "edit-service"; slug: string };
+
+export const workspace = $state({
+  services: [] as Service[],
+  users: {} as Record<string, User[]>,
+  view: { kind: "home" } as View,
+  loaded: false,
+});
+
+/** Reloads every service and its users (small lists; one call each). */
+export async function reloadWorkspace(): Promise<void> {
+  const services = await listServices();
+  const pairs = await Promise.all(services.map(async (s) => [s.slug, await listUsers(s.slug)] as const));
+  workspace.services = services;
+  workspace.users = Object.fromEntries(pairs);
+  workspace.loaded = true;
+  const view = workspace.view;
+  if ((view.kind === "service" || view.kind === "edit-service") && !services.some((s) => s.slug === view.slug)) {
+    workspace.view = { kind: "home" };
+  }
+}
+
+export function show(view: View): void {
+  workspace.view = view;
+}
