@@ -47,13 +47,14 @@ check_toolchains() {
     die "Node.js $node_version is too old for Vite 8: install Node.js 20.19 or newer, then run make again"
 }
 
-install_npm_packages() {
-  local stamp="$ROOT/ui/node_modules/.package-lock.json"
-  if [ -f "$stamp" ] && [ "$stamp" -nt "$ROOT/ui/package-lock.json" ]; then
+# npm ci in DIR unless node_modules is newer than the lockfile.
+npm_ci() {
+  local dir="$1" stamp="$1/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$dir/package-lock.json" ]; then
     return 0
   fi
-  say "installing npm packages (npm ci)"
-  (cd "$ROOT/ui" && npm ci --no-fund --no-audit --loglevel=error)
+  say "installing npm packages in ${dir#"$ROOT"/} (npm ci)"
+  (cd "$dir" && npm ci --no-fund --no-audit --loglevel=error)
 }
 
 install_tauri_driver() {
@@ -64,7 +65,9 @@ install_tauri_driver() {
 
 install_apt_packages
 check_toolchains
-install_npm_packages
+npm_ci "$ROOT/ui"
 if [ "${1:-}" = "test" ]; then
+  # The real OAuth server the integration tests start (oidc-provider).
+  npm_ci "$ROOT/tests/fixtures/oauth-server"
   install_tauri_driver
 fi
