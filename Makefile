@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KEYRING := scripts/with-keyring.sh
 
-.PHONY: help run test setup setup-test ui lint check-rust check-ui test-rust test-ui e2e bindings fmt
+.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots
 
 help:
 	@echo "make run    build and start the desktop app (inside Xvfb when there is no display)"
@@ -52,3 +52,13 @@ bindings:
 
 fmt:
 	cargo fmt --all
+
+# Screenshots of the main screens from the real app, light and dark, into docs/.
+screenshots: ui
+	cargo build -p latchkey-desktop -p latchkey-cli --locked
+	for theme in light dark; do \
+		LATCHKEY_E2E_THEME=$$theme $(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
+			cargo test -p latchkey-e2e --locked -- --ignored --test-threads=1 || exit 1; \
+	done
+	mkdir -p docs/screenshots
+	cp target/e2e-artifacts/*-light.png target/e2e-artifacts/*-dark.png docs/screenshots/

@@ -35,6 +35,21 @@ pub fn artifacts_dir() -> PathBuf {
     dir
 }
 
+/// The theme the app is started in: `LATCHKEY_E2E_THEME=dark` runs the
+/// suite in GTK's dark variant (WebKit then reports `prefers-color-scheme:
+/// dark`); screenshots carry the theme in their name.
+pub fn theme() -> &'static str {
+    match std::env::var("LATCHKEY_E2E_THEME").as_deref() {
+        Ok("dark") => "dark",
+        _ => "light",
+    }
+}
+
+/// `target/e2e-artifacts/NAME-THEME.png`: where a test saves a screenshot.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    artifacts_dir().join(format!("{name}-{}.png", theme()))
+}
+
 /// A free TCP port on 127.0.0.1 (bound, read, released).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

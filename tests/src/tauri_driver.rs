@@ -25,6 +25,9 @@ impl TauriDriver {
         for (k, v) in envs {
             cmd.env(k, v);
         }
+        if crate::theme() == "dark" {
+            cmd.env("GTK_THEME", "Adwaita:dark");
+        }
         let child = cmd
             .spawn()
             .expect("start tauri-driver (install it with `cargo install tauri-driver --locked`; make test does)");

@@ -3,7 +3,9 @@
 //! Ignored in a plain `cargo test`; `make e2e` builds the app and runs them
 //! with `--ignored` inside Xvfb and a private keyring session.
 
-use latchkey_e2e::{artifacts_dir, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::{
+    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -44,7 +46,7 @@ fn first_screen_shows_the_frame_and_app_info_from_rust() {
         format!("v{}", env!("CARGO_PKG_VERSION"))
     );
 
-    app.save_screenshot(&artifacts_dir().join("first-screen.png"))
+    app.save_screenshot(&screenshot_path("first-screen"))
         .unwrap();
 
     // Clicking the keyring badge calls app_info again, which recreates the

@@ -1,6 +1,8 @@
 //! Registering a service and a user in the desktop app, as a person would.
 
-use latchkey_e2e::{artifacts_dir, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::{
+    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -28,7 +30,7 @@ fn add_a_service_from_a_preset_then_a_user() {
     assert!(slug_error.contains("must be lowercase"), "{slug_error}");
     let url_error = app.text(&app.wait_for("[data-testid=field-error-authorize_url]", WAIT));
     assert!(url_error.contains("must use https"), "{url_error}");
-    app.save_screenshot(&artifacts_dir().join("service-form-errors.png"))
+    app.save_screenshot(&screenshot_path("service-form-errors"))
         .unwrap();
 
     // A preset fills the endpoints; the person adds slug, client id and secret.
@@ -66,7 +68,7 @@ fn add_a_service_from_a_preset_then_a_user() {
     app.wait_for_text("nav[aria-label='Services and users']", WAIT, |t| {
         t.contains("alice@example.com")
     });
-    app.save_screenshot(&artifacts_dir().join("service-detail.png"))
+    app.save_screenshot(&screenshot_path("service-detail"))
         .unwrap();
 
     // A duplicate user is refused beside the field.
