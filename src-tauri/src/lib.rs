@@ -1,10 +1,12 @@
 //! The desktop shell. It wires plugins and state, and exposes thin commands
 //! that call `latchkey-core`; no product rule lives here.
 
+mod auth_commands;
 mod commands;
 mod state;
 
-use tauri::Runtime;
+use latchkey_core::oauth::{AuthEvent, AuthEventKind};
+use tauri::{Emitter, Manager, Runtime};
 
 /// Builds and runs the app on any runtime, so a smoke test can drive it with
 /// `tauri::test::mock_builder()`.
@@ -16,7 +18,11 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(state::AppState::default())
+        .setup(|app| {
+            let handle = app.handle().clone();
+            app.manage(state::AppState::new(move |event| forward(&handle, event)));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_presets,
@@ -30,7 +36,24 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::list_users,
             commands::add_user,
             commands::remove_user,
+            auth_commands::start_authorization,
+            auth_commands::cancel_authorization,
+            auth_commands::complete_pasted,
+            auth_commands::start_device_authorization,
+            auth_commands::refresh_user,
+            auth_commands::sign_out,
         ])
+}
+
+/// Core auth events become window events, so screens update without polling.
+fn forward<R: Runtime>(app: &tauri::AppHandle<R>, event: AuthEvent) {
+    let name = match event.kind {
+        AuthEventKind::Succeeded { .. } => "authorization-succeeded",
+        AuthEventKind::Failed { .. } => "authorization-failed",
+        AuthEventKind::StatusChanged { .. } => "user-status-changed",
+    };
+    // No window (closing down) is fine: nobody is left to update.
+    let _ = app.emit(name, event);
 }
 
 #[cfg(test)]

@@ -1,23 +1,75 @@
-//! The core handle the commands share. Opened on first use rather than at
-//! start-up, so a broken data dir shows as an error in the window (and a
-//! retry works once it is fixed) instead of a process that will not start.
+//! What the commands share: the core handle (opened on first use, so a broken
+//! data dir shows as an error in the window instead of a process that will
+//! not start), the logins in flight, and where core events go.
 
+use latchkey_core::oauth::AuthEvent;
 use latchkey_core::{ErrorPayload, Latchkey};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use tauri::async_runtime::JoinHandle;
 
-#[derive(Default)]
+type EventSink = Arc<dyn Fn(AuthEvent) + Send + Sync>;
+
 pub struct AppState {
     latchkey: Mutex<Option<Arc<Latchkey>>>,
+    /// Forwards core events to the window; set once the app is built.
+    sink: EventSink,
+    /// Browser and device logins waiting for the provider, by (service, user).
+    logins: Mutex<HashMap<(String, String), JoinHandle<()>>>,
 }
 
 impl AppState {
+    pub fn new(sink: impl Fn(AuthEvent) + Send + Sync + 'static) -> Self {
+        Self {
+            latchkey: Mutex::new(None),
+            sink: Arc::new(sink),
+            logins: Mutex::new(HashMap::new()),
+        }
+    }
+
     pub fn latchkey(&self) -> Result<Arc<Latchkey>, ErrorPayload> {
         let mut slot = self.latchkey.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(open) = slot.as_ref() {
             return Ok(Arc::clone(open));
         }
         let open = Arc::new(Latchkey::open(None)?);
+        self.forward_events(&open);
         *slot = Some(Arc::clone(&open));
         Ok(open)
+    }
+
+    fn forward_events(&self, core: &Latchkey) {
+        let mut events = core.subscribe_auth_events();
+        let sink = Arc::clone(&self.sink);
+        tauri::async_runtime::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match events.recv().await {
+                    Ok(event) => sink(event),
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+    }
+
+    /// Remembers a login task, cancelling any earlier one for the same user.
+    pub fn track_login(&self, service: &str, user: &str, task: JoinHandle<()>) {
+        let mut logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = logins.insert((service.into(), user.into()), task) {
+            old.abort();
+        }
+    }
+
+    /// Cancels a waiting login; dropping it closes the loopback port.
+    pub fn cancel_login(&self, service: &str, user: &str) -> bool {
+        let mut logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
+        match logins.remove(&(service.to_string(), user.to_string())) {
+            Some(task) => {
+                task.abort();
+                true
+            }
+            None => false,
+        }
     }
 }

@@ -5,6 +5,10 @@
 //! Run them with `make e2e` (part of `make test`), which builds the app and
 //! wraps the run in Xvfb and a private D-Bus session with gnome-keyring.
 
+/// The real OAuth server (oidc-provider) the tests authorize against; the
+/// same harness the core and CLI integration tests use.
+#[path = "../../crates/latchkey-core/tests/support/oauth_server.rs"]
+pub mod oauth_server;
 pub mod tauri_driver;
 pub mod webdriver;
 

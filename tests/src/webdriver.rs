@@ -127,6 +127,17 @@ impl Session {
         .to_string()
     }
 
+    /// An input's current value.
+    pub fn value(&self, el: &Element) -> String {
+        self.execute(
+            "return arguments[0].value;",
+            vec![json!({ ELEMENT_KEY: el.0 })],
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
     pub fn attribute(&self, el: &Element, name: &str) -> Option<String> {
         self.cmd("GET", &format!("/element/{}/attribute/{name}", el.0), None)
             .as_str()
@@ -185,7 +196,10 @@ impl Session {
         );
         match found[ELEMENT_KEY].as_str() {
             Some(id) => Element(id.to_string()),
-            None => panic!("no button labelled {text:?}"),
+            None => {
+                let _ = self.save_screenshot(&crate::artifacts_dir().join("button-missing.png"));
+                panic!("no button labelled {text:?} (screenshot: target/e2e-artifacts/button-missing.png)")
+            }
         }
     }
 

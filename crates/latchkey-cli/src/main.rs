@@ -1,6 +1,7 @@
 //! `latchkey`: the core from a shell. Each subcommand parses, calls one core
 //! function and prints the answer.
 
+mod auth_cmd;
 mod output;
 mod presets_cmd;
 mod secret_input;
@@ -46,6 +47,49 @@ enum Command {
         #[command(subcommand)]
         command: Option<presets_cmd::PresetsCommand>,
     },
+    /// Print a login link for a user (to open or send); finish with `authorize --paste`.
+    LoginLink { service: String, user: String },
+    /// Sign a user in (browser + loopback redirect by default) and store the tokens.
+    Authorize {
+        service: String,
+        /// The user to sign in (not needed with --client-credentials).
+        #[arg(required_unless_present = "client_credentials")]
+        user: Option<String>,
+        /// Print the link instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Seconds to wait for the browser to come back.
+        #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400))]
+        timeout: u64,
+        /// Print the link, then read the redirect address (or code) from stdin.
+        #[arg(long, conflicts_with_all = ["device", "client_credentials"])]
+        paste: bool,
+        /// Use the device grant: show a code to enter on any device.
+        #[arg(long, conflicts_with = "client_credentials")]
+        device: bool,
+        /// Fetch the service's own client-credentials token.
+        #[arg(long, conflicts_with = "user")]
+        client_credentials: bool,
+    },
+    /// Print a valid access token (refreshing it if needed) and nothing else.
+    Token {
+        service: String,
+        /// Leave out for a client-credentials service's own token.
+        user: Option<String>,
+        /// Refresh even if the stored token is still valid.
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Users with their status, scopes and time to expiry.
+    Status { service: Option<String> },
+    /// Revoke a user's tokens at the provider and remove them.
+    Revoke {
+        service: String,
+        user: String,
+        /// Remove the local tokens even if the provider refuses to revoke them.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -78,6 +122,40 @@ fn run(cli: &Cli) -> latchkey_core::Result<()> {
         Command::Service(command) => service_cmd::run(&open()?, command, cli.json),
         Command::User(command) => user_cmd::run(&open()?, command, cli.json),
         Command::Presets { command } => presets_cmd::run(command.as_ref(), cli.json),
+        Command::LoginLink { service, user } => {
+            auth_cmd::login_link(&open()?, service, user, cli.json)
+        }
+        Command::Authorize {
+            service,
+            user,
+            no_browser,
+            timeout,
+            paste,
+            device,
+            client_credentials,
+        } => {
+            let args = auth_cmd::AuthorizeArgs {
+                service,
+                user: user.as_deref(),
+                no_browser: *no_browser,
+                timeout: *timeout,
+                paste: *paste,
+                device: *device,
+                client_credentials: *client_credentials,
+            };
+            auth_cmd::authorize(&open()?, &args, cli.json)
+        }
+        Command::Token {
+            service,
+            user,
+            refresh,
+        } => auth_cmd::token(&open()?, service, user.as_deref(), *refresh),
+        Command::Status { service } => auth_cmd::status(&open()?, service.as_deref(), cli.json),
+        Command::Revoke {
+            service,
+            user,
+            force,
+        } => auth_cmd::revoke(&open()?, service, user, *force, cli.json),
     }
 }
 

@@ -65,6 +65,35 @@ pub enum Error {
     /// A bug or a broken environment, not something the user can fix by input.
     #[error("{0}")]
     Internal(String),
+
+    /// The provider no longer accepts the user's grant: authorize again.
+    #[error("{0}")]
+    NeedsReauth(String),
+
+    /// A wait ran out: a server that did not answer, or a login never finished.
+    #[error("{0}")]
+    Timeout(String),
+
+    /// The person or the provider refused an authorization, or its callback
+    /// was not the one expected (wrong state, replayed, expired).
+    #[error("{0}")]
+    AuthorizationFailed(String),
+
+    /// The person (or the app on their behalf) stopped a request in flight.
+    #[error("{0}")]
+    Cancelled(String),
+
+    /// A response or document over a configured size cap.
+    #[error("{0}")]
+    TooLarge(String),
+
+    /// Text that should be JSON is not; `line` and `column` are 1-based.
+    #[error("{message}")]
+    InvalidJson {
+        message: String,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// The stable codes the UI and scripts switch on.
@@ -82,6 +111,12 @@ pub enum ErrorCode {
     KeyFile,
     Network,
     ProviderError,
+    NeedsReauth,
+    Timeout,
+    AuthorizationFailed,
+    Cancelled,
+    TooLarge,
+    InvalidJson,
 }
 
 impl Error {
@@ -100,6 +135,12 @@ impl Error {
             Error::Network { .. } => ErrorCode::Network,
             Error::Provider(_) => ErrorCode::ProviderError,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::NeedsReauth(_) => ErrorCode::NeedsReauth,
+            Error::Timeout(_) => ErrorCode::Timeout,
+            Error::AuthorizationFailed(_) => ErrorCode::AuthorizationFailed,
+            Error::Cancelled(_) => ErrorCode::Cancelled,
+            Error::TooLarge(_) => ErrorCode::TooLarge,
+            Error::InvalidJson { .. } => ErrorCode::InvalidJson,
         }
     }
 

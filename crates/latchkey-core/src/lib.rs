@@ -7,8 +7,11 @@ pub mod app_info;
 pub mod auth_types;
 pub mod discovery;
 pub mod error;
+pub mod http;
+pub mod json;
 pub mod keyring_probe;
 pub mod latchkey;
+pub mod oauth;
 pub mod paths;
 pub mod presets;
 pub mod service;
@@ -22,7 +25,12 @@ pub use auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 pub use discovery::DiscoveredEndpoints;
 pub use error::{Error, ErrorCode, ErrorPayload, FieldError, Result};
 pub use keyring_probe::{KeyringState, KeyringStatus};
-pub use latchkey::Latchkey;
+pub use latchkey::{Latchkey, DEFAULT_LOGIN_TIMEOUT};
+pub use latchkey::{SendRequest, Sent};
+pub use oauth::{
+    AuthEvent, AuthEventKind, AuthSettings, DeviceAuthorization, DevicePrompt, LoginLink,
+    LoopbackAuthorization, ValidToken,
+};
 pub use paths::DataDir;
 pub use presets::{find_preset, presets, Preset};
 pub use service::{Param, RemovedService, Service, ServiceInput, ServiceSpec};

@@ -18,6 +18,27 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::UserInput::export_all(&cfg)?;
     crate::Preset::export_all(&cfg)?;
     crate::DiscoveredEndpoints::export_all(&cfg)?;
+    // Requests, history and the JSON tools (issue 5).
+    crate::http::RequestSpec::export_all(&cfg)?;
+    crate::http::SendOptions::export_all(&cfg)?;
+    crate::Sent::export_all(&cfg)?;
+    crate::http::HistoryFilter::export_all(&cfg)?;
+    crate::http::HistoryPage::export_all(&cfg)?;
+    crate::http::HistoryEntry::export_all(&cfg)?;
+    crate::http::HistoryLimits::export_all(&cfg)?;
+    crate::http::SavedRequest::export_all(&cfg)?;
+    crate::http::SavedRequestInput::export_all(&cfg)?;
+    crate::http::ExtractedValue::export_all(&cfg)?;
+    crate::json::BodyRow::export_all(&cfg)?;
+    crate::json::FindResult::export_all(&cfg)?;
+    crate::json::PathQueryResult::export_all(&cfg)?;
+    crate::json::DocumentInfo::export_all(&cfg)?;
+    crate::json::ChildPage::export_all(&cfg)?;
+    crate::json::SearchQuery::export_all(&cfg)?;
+    crate::json::SearchResult::export_all(&cfg)?;
+    crate::AuthEvent::export_all(&cfg)?;
+    crate::LoginLink::export_all(&cfg)?;
+    crate::DevicePrompt::export_all(&cfg)?;
     Ok(())
 }
 

@@ -1,7 +1,11 @@
 // The only module that talks to Tauri. Screens import typed functions from here.
 import { invoke } from "@tauri-apps/api/core";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { openUrl } from "@tauri-apps/plugin-opener";
+import type { AuthEvent } from "./bindings/AuthEvent";
+import type { DevicePrompt } from "./bindings/DevicePrompt";
+import type { LoginLink } from "./bindings/LoginLink";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Preset } from "./bindings/Preset";
 import type { RemovedService } from "./bindings/RemovedService";
@@ -12,6 +16,9 @@ import type { UserInput } from "./bindings/UserInput";
 import { toApiError } from "./errors";
 
 export type { AppInfo } from "./bindings/AppInfo";
+export type { AuthEvent } from "./bindings/AuthEvent";
+export type { DevicePrompt } from "./bindings/DevicePrompt";
+export type { LoginLink } from "./bindings/LoginLink";
 export type { AuthKind } from "./bindings/AuthKind";
 export type { ClientAuth } from "./bindings/ClientAuth";
 export type { ErrorCode } from "./bindings/ErrorCode";
@@ -61,6 +68,27 @@ export const listUsers = (service: string): Promise<User[]> => call("list_users"
 export const addUser = (service: string, input: UserInput): Promise<User> => call("add_user", { service, input });
 export const removeUser = (service: string, externalId: string): Promise<User> =>
   call("remove_user", { service, externalId });
+
+/** Opens the provider's login page and waits for the redirect in the background. */
+export const startAuthorization = (service: string, user: string): Promise<LoginLink> =>
+  call("start_authorization", { service, user });
+export const cancelAuthorization = (service: string, user: string): Promise<boolean> =>
+  call("cancel_authorization", { service, user });
+/** Finishes a login from a pasted redirect URL or bare code. */
+export const completePasted = (service: string, user: string, text: string): Promise<User> =>
+  call("complete_pasted", { service, user, text });
+export const startDeviceAuthorization = (service: string, user: string): Promise<DevicePrompt> =>
+  call("start_device_authorization", { service, user });
+export const refreshUser = (service: string, user: string): Promise<User> => call("refresh_user", { service, user });
+export const signOut = (service: string, user: string, force: boolean): Promise<User> =>
+  call("sign_out", { service, user, force });
+
+/** Authorization results and user status changes, pushed from Rust. */
+export async function onAuthEvents(handler: (event: AuthEvent) => void): Promise<UnlistenFn> {
+  const names = ["authorization-succeeded", "authorization-failed", "user-status-changed"];
+  const stops = await Promise.all(names.map((name) => listen<AuthEvent>(name, (e) => handler(e.payload))));
+  return () => stops.forEach((stop) => stop());
+}
 
 export async function copyText(text: string): Promise<void> {
   try {

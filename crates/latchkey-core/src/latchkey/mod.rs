@@ -2,8 +2,14 @@
 //! opens the database at once and the vault only when a secret is needed,
 //! so listing services works even without a keyring.
 
+mod auth;
+mod requests;
+mod send_as;
 mod services;
 mod users;
+
+pub use auth::DEFAULT_LOGIN_TIMEOUT;
+pub use requests::{SendRequest, Sent};
 
 use crate::error::Result;
 use crate::paths::DataDir;
@@ -17,6 +23,7 @@ pub struct Latchkey {
     store: Store,
     key_source: KeySource,
     vault: Mutex<Option<Arc<Vault>>>,
+    auth: crate::oauth::AuthState,
 }
 
 impl Latchkey {
@@ -36,6 +43,7 @@ impl Latchkey {
             store,
             key_source,
             vault: Mutex::new(None),
+            auth: crate::oauth::AuthState::default(),
         })
     }
 

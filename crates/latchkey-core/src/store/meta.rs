@@ -43,6 +43,7 @@ pub fn sealed_value_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT (SELECT count(*) FROM services WHERE client_secret_sealed IS NOT NULL)
               + (SELECT count(*) FROM credentials)
+              + (SELECT count(*) FROM service_tokens)
               + (SELECT count(*) FROM pending_authorizations WHERE pkce_verifier_sealed IS NOT NULL)",
         [],
         |row| row.get(0),
@@ -57,6 +58,7 @@ pub fn discard_sealed_values(conn: &Connection) -> Result<i64> {
         "UPDATE users SET status = 'needs_reauth'
            WHERE id IN (SELECT user_id FROM credentials);
          DELETE FROM credentials;
+         DELETE FROM service_tokens;
          DELETE FROM pending_authorizations;
          UPDATE services SET client_secret_sealed = NULL
            WHERE client_secret_sealed IS NOT NULL;",

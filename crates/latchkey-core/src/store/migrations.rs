@@ -8,8 +8,11 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 /// Every migration, in order; schema N is the state after the first N.
-pub const MIGRATIONS: &[M<'static>] =
-    &[M::up(include_str!("migrations/0001_initial.sql")).foreign_key_check()];
+pub const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_initial.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0002_oauth.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0003_requests.sql")).foreign_key_check(),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {

@@ -5,9 +5,15 @@
 //! timeout) instead of failing when the other process holds the lock.
 
 mod connection;
+pub mod credentials;
+pub mod history;
 pub mod kinds;
+pub mod locks;
 pub mod meta;
 pub mod migrations;
+pub mod pending;
+pub mod saved_requests;
+pub mod service_tokens;
 pub mod services;
 pub(crate) mod sql_enum;
 pub mod users;

@@ -104,3 +104,63 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM users WHERE id = ?1", [id])?;
     Ok(())
 }
+
+/// Records a successful authorization or refresh on the user row.
+pub fn set_authorized(
+    conn: &Connection,
+    user_id: i64,
+    granted_scopes: &[String],
+    expires_at: Option<i64>,
+    identity: Option<&crate::oauth::IdentityClaims>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET status = ?2, granted_scopes = ?3, expires_at = ?4, updated_at = ?5
+         WHERE id = ?1",
+        params![
+            user_id,
+            UserStatus::Authorized,
+            to_json(&granted_scopes),
+            expires_at,
+            now_ms()
+        ],
+    )?;
+    if let Some(id) = identity {
+        // Only what the id token says replaces what was shown before.
+        conn.execute(
+            "UPDATE users SET subject = coalesce(?2, subject), email = coalesce(?3, email),
+                name = coalesce(?4, name) WHERE id = ?1",
+            params![user_id, id.sub, id.email, id.name],
+        )?;
+    }
+    Ok(())
+}
+
+/// Changes only the status (needs_reauth, revoked); `clear_expiry` forgets
+/// the token expiry shown for a user who no longer has tokens.
+pub fn set_status(
+    conn: &Connection,
+    user_id: i64,
+    status: UserStatus,
+    clear_expiry: bool,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET status = ?2, updated_at = ?3,
+            expires_at = CASE WHEN ?4 THEN NULL ELSE expires_at END
+         WHERE id = ?1",
+        params![user_id, status, now_ms(), clear_expiry],
+    )?;
+    Ok(())
+}
+
+/// The user with this row id.
+pub fn by_id(conn: &Connection, id: i64) -> Result<User> {
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM users u JOIN services s ON s.id = u.service_id WHERE u.id = ?1"
+        ),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("user #{id} no longer exists")))
+}

@@ -1,0 +1,233 @@
+//! `latchkey login-link | authorize | token | status | revoke`: the OAuth
+//! engine from a shell. Only `token` ever prints a token.
+
+use crate::output;
+use latchkey_core::{Error, Latchkey, Result, User, UserStatus};
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+pub struct AuthorizeArgs<'a> {
+    pub service: &'a str,
+    pub user: Option<&'a str>,
+    pub no_browser: bool,
+    pub timeout: u64,
+    pub paste: bool,
+    pub device: bool,
+    pub client_credentials: bool,
+}
+
+/// The async engine from a synchronous command.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))
+}
+
+pub fn login_link(app: &Latchkey, service: &str, user: &str, json: bool) -> Result<()> {
+    let link = app.login_link(service, user)?;
+    if json {
+        return output::json(&link);
+    }
+    println!("{}", link.url);
+    Ok(())
+}
+
+pub fn authorize(app: &Latchkey, args: &AuthorizeArgs<'_>, json: bool) -> Result<()> {
+    let rt = runtime()?;
+    if args.client_credentials {
+        let token = rt.block_on(app.service_token(args.service, true))?;
+        if json {
+            return output::json(&serde_json::json!({
+                "service": args.service,
+                "scopes": token.scopes,
+                "expires_at": token.expires_at,
+            }));
+        }
+        println!(
+            "Fetched the client-credentials token of service `{}` (scopes: {}; {}).",
+            args.service,
+            scopes(&token.scopes),
+            expiry(token.expires_at)
+        );
+        return Ok(());
+    }
+    let user = args.user.ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "which user? `latchkey authorize {} USER` (or --client-credentials for a service token)",
+            args.service
+        ))
+    })?;
+    let done = if args.paste {
+        let link = app.login_link(args.service, user)?;
+        println!(
+            "Open this link (on any machine) and sign in:\n\n{}\n",
+            link.url
+        );
+        eprint!("Then paste the address the browser ended on (or just the code) and press Enter: ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Error::InvalidInput(format!("cannot read the pasted address: {e}")))?;
+        rt.block_on(app.complete_from_pasted(args.service, user, &line))?
+    } else if args.device {
+        let pending = rt.block_on(app.start_device_authorization(args.service, user))?;
+        let prompt = pending.prompt();
+        println!(
+            "To sign in, open {} and enter the code {}",
+            prompt.verification_uri, prompt.user_code
+        );
+        if let Some(complete) = &prompt.verification_uri_complete {
+            println!("(or open {complete})");
+        }
+        if !args.no_browser {
+            let target = prompt
+                .verification_uri_complete
+                .as_deref()
+                .unwrap_or(&prompt.verification_uri);
+            let _ = open::that_detached(target);
+        }
+        eprintln!("Waiting for the sign-in to be approved...");
+        rt.block_on(app.finish_device_authorization(pending))?
+    } else {
+        let timeout = Duration::from_secs(args.timeout);
+        let no_browser = args.no_browser;
+        rt.block_on(
+            app.authorize_in_browser(args.service, user, timeout, |link| {
+                if no_browser {
+                    println!("Open this link to sign in:\n\n{}\n", link.url);
+                } else if let Err(err) = open::that_detached(&link.url) {
+                    eprintln!("latchkey: cannot open a browser ({err}); open this link yourself:");
+                    println!("{}", link.url);
+                } else {
+                    eprintln!(
+                        "Opened the sign-in page in your browser; if it did not appear, open:\n{}",
+                        link.url
+                    );
+                }
+                let _ = std::io::stdout().flush();
+                eprintln!(
+                    "Waiting up to {} s for the sign-in to finish...",
+                    timeout.as_secs()
+                );
+            }),
+        )?
+    };
+    if json {
+        return output::json(&done);
+    }
+    println!(
+        "Authorized `{}` for service `{}`{} (scopes: {}; {}).",
+        done.external_id,
+        done.service_slug,
+        done.email
+            .as_deref()
+            .map(|e| format!(" as {e}"))
+            .unwrap_or_default(),
+        scopes(&done.granted_scopes),
+        expiry(done.expires_at)
+    );
+    Ok(())
+}
+
+/// Prints the access token alone, for `$(latchkey token ...)`.
+pub fn token(app: &Latchkey, service: &str, user: Option<&str>, refresh: bool) -> Result<()> {
+    let rt = runtime()?;
+    let token = match user {
+        Some(user) => rt.block_on(app.access_token(service, user, refresh))?,
+        None => rt.block_on(app.service_token(service, refresh))?,
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", token.access_token.expose());
+    if std::io::stdout().is_terminal() {
+        eprintln!("(this is a secret: do not paste it where others can read it)");
+    }
+    Ok(())
+}
+
+pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
+    let services = match service {
+        Some(slug) => vec![app.get_service(slug)?],
+        None => app.list_services()?,
+    };
+    let mut users: Vec<User> = Vec::new();
+    for s in &services {
+        users.extend(app.list_users(&s.spec.slug)?);
+    }
+    if json {
+        return output::json(&users);
+    }
+    if users.is_empty() {
+        println!("No users yet: `latchkey user add SERVICE ID` adds one.");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = users
+        .iter()
+        .map(|u| {
+            vec![
+                u.service_slug.clone(),
+                u.external_id.clone(),
+                u.status.to_string(),
+                scopes(&u.granted_scopes),
+                if u.status == UserStatus::Authorized || u.status == UserStatus::NeedsReauth {
+                    expiry(u.expires_at)
+                } else {
+                    "-".into()
+                },
+                output::or_dash(u.email.as_deref()),
+            ]
+        })
+        .collect();
+    output::table(
+        &["SERVICE", "USER", "STATUS", "SCOPES", "EXPIRES", "EMAIL"],
+        &rows,
+    );
+    Ok(())
+}
+
+pub fn revoke(app: &Latchkey, service: &str, user: &str, force: bool, json: bool) -> Result<()> {
+    let rt = runtime()?;
+    let user = rt.block_on(app.sign_out(service, user, force))?;
+    if json {
+        return output::json(&user);
+    }
+    println!(
+        "Signed out `{}` of service `{}`: tokens revoked and removed (status {}).",
+        user.external_id, user.service_slug, user.status
+    );
+    Ok(())
+}
+
+fn scopes(list: &[String]) -> String {
+    if list.is_empty() {
+        "-".into()
+    } else {
+        list.join(" ")
+    }
+}
+
+/// "expires in 5m 3s", "expired 2m ago", "no expiry".
+fn expiry(expires_at: Option<i64>) -> String {
+    let Some(at) = expires_at else {
+        return "no known expiry".into();
+    };
+    let now = latchkey_core::store::now_ms();
+    let secs = (at - now) / 1000;
+    let span = |s: i64| {
+        let s = s.abs();
+        if s >= 3600 {
+            format!("{}h {}m", s / 3600, (s % 3600) / 60)
+        } else if s >= 60 {
+            format!("{}m {}s", s / 60, s % 60)
+        } else {
+            format!("{s}s")
+        }
+    };
+    if secs >= 0 {
+        format!("expires in {}", span(secs))
+    } else {
+        format!("expired {} ago", span(secs))
+    }
+}

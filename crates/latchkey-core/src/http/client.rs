@@ -1,0 +1,81 @@
+//! The HTTP client requests go through, and the per-send options.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+use ts_rs::TS;
+
+/// Limits of one send. Times in milliseconds, sizes in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct SendOptions {
+    pub connect_timeout_ms: u64,
+    /// For the whole exchange: redirects, a token refresh, the body.
+    pub timeout_ms: u64,
+    /// 0: return a redirect as the response instead of following it.
+    pub max_redirects: u32,
+    /// Larger responses stop with a `too_large` error.
+    pub max_response_bytes: u64,
+    /// Larger bodies are written to a file in the data dir, not kept in memory.
+    pub inline_body_bytes: u64,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout_ms: 10_000,
+            timeout_ms: 60_000,
+            max_redirects: 10,
+            max_response_bytes: 100 * 1024 * 1024,
+            inline_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+impl SendOptions {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms.max(1))
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms.max(1))
+    }
+}
+
+/// reqwest clients (one per connect timeout, as reqwest sets that per
+/// client), kept so connections are reused across sends.
+#[derive(Default)]
+pub struct HttpClient {
+    clients: Mutex<HashMap<Duration, reqwest::Client>>,
+}
+
+impl HttpClient {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One client per process, so the app and CLI reuse connections.
+    pub fn shared() -> &'static HttpClient {
+        static SHARED: std::sync::OnceLock<HttpClient> = std::sync::OnceLock::new();
+        SHARED.get_or_init(HttpClient::new)
+    }
+
+    /// A client that never follows redirects itself: [`super::execute`]
+    /// follows them so it can drop credentials on the way to another host.
+    pub fn client(&self, connect_timeout: Duration) -> Result<reqwest::Client> {
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(client) = clients.get(&connect_timeout) {
+            return Ok(client.clone());
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(format!("Latchkey/{}", crate::VERSION))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))?;
+        clients.insert(connect_timeout, client.clone());
+        Ok(client)
+    }
+}

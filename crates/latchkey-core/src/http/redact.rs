@@ -1,0 +1,358 @@
+//! What history stores instead of secrets: credential headers, anything
+//! named like a secret, and every token value that went out, wherever it
+//! appears (a server may echo it back in a body or a Location).
+
+use super::spec::{RequestBody, RequestSpec};
+use crate::service::Param;
+use crate::vault::Secret;
+use serde_json::Value;
+
+pub const REDACTED: &str = "[redacted]";
+
+/// Headers that always carry credentials.
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
+
+/// Whether a header, query parameter, form field or JSON key is named like a secret.
+pub fn is_sensitive_name(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase().replace('-', "_");
+    CREDENTIAL_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str())
+        || [
+            "token",
+            "secret",
+            "password",
+            "passwd",
+            "api_key",
+            "apikey",
+            "credential",
+            "signature",
+            "session",
+        ]
+        .iter()
+        .any(|word| n.contains(word))
+        || matches!(
+            n.as_str(),
+            "code" | "key" | "auth" | "x_auth" | "sig" | "jwt" | "assertion"
+        )
+}
+
+#[derive(Default)]
+pub struct Redactor {
+    values: Vec<String>,
+    extra_names: Vec<String>,
+}
+
+impl Redactor {
+    /// Redacts, besides names like secrets, the given token values and
+    /// the names the service's placement uses (e.g. `X-Api-Key`).
+    pub fn new(tokens: &[Secret], names: &[&str]) -> Self {
+        let mut values: Vec<String> = tokens
+            .iter()
+            .map(|t| t.expose().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        // Also the URL-encoded form, as it appears in a query string.
+        let encoded: Vec<String> = values
+            .iter()
+            .map(|v| url::form_urlencoded::byte_serialize(v.as_bytes()).collect())
+            .collect();
+        values.extend(encoded);
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.dedup();
+        Self {
+            values,
+            extra_names: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+        }
+    }
+
+    /// Also scrubs the values the request itself sends under secret-like
+    /// names (a `code` query parameter, a `client_secret` JSON key), since
+    /// a server may echo them back in its answer.
+    pub fn learn_from(mut self, spec: &RequestSpec, url: &url::Url) -> Self {
+        let mut found = Vec::new();
+        let mut take = |name: &str, value: &str| {
+            if self.sensitive(name) {
+                found.push(value.to_string());
+                // `Bearer xyz`: the credential is the last word.
+                if let Some((_, last)) = value.trim().rsplit_once(' ') {
+                    found.push(last.to_string());
+                }
+            }
+        };
+        for p in spec.query.iter().chain(&spec.headers) {
+            take(&p.name, &p.value);
+        }
+        for (k, v) in url.query_pairs() {
+            take(&k, &v);
+        }
+        match &spec.body {
+            RequestBody::Form { fields } => fields.iter().for_each(|p| take(&p.name, &p.value)),
+            RequestBody::Json { text } => {
+                if let Ok(value) = serde_json::from_str::<Value>(text) {
+                    collect_json(&value, &mut take);
+                }
+            }
+            _ => {}
+        }
+        // Short values ("1", "yes") would scrub unrelated text.
+        let learned: Vec<Secret> = found
+            .into_iter()
+            .filter(|v| v.len() >= 6)
+            .map(Secret::new)
+            .collect();
+        let extra = Redactor::new(&learned, &[]);
+        self.values.extend(extra.values);
+        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        self.values.dedup();
+        self
+    }
+
+    fn sensitive(&self, name: &str) -> bool {
+        is_sensitive_name(name) || self.extra_names.contains(&name.trim().to_ascii_lowercase())
+    }
+
+    /// Replaces every known token value in `text`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for value in &self.values {
+            if out.contains(value.as_str()) {
+                out = out.replace(value.as_str(), REDACTED);
+            }
+        }
+        out
+    }
+
+    pub fn scrub_bytes(&self, bytes: &[u8]) -> Vec<u8> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.scrub(text).into_bytes(),
+            Err(_) => {
+                let mut out = bytes.to_vec();
+                for value in &self.values {
+                    out = replace_bytes(&out, value.as_bytes(), REDACTED.as_bytes());
+                }
+                out
+            }
+        }
+    }
+
+    pub fn params(&self, params: &[Param]) -> Vec<Param> {
+        params
+            .iter()
+            .map(|p| Param {
+                name: p.name.clone(),
+                value: if self.sensitive(&p.name) {
+                    REDACTED.into()
+                } else {
+                    self.scrub(&p.value)
+                },
+            })
+            .collect()
+    }
+
+    /// A URL with sensitive query parameters and user info redacted.
+    pub fn url(&self, text: &str) -> String {
+        // Scrub the raw text first: a token with `+` or `/` only matches as typed.
+        let text = self.scrub(text);
+        let Ok(mut url) = url::Url::parse(&text) else {
+            return text;
+        };
+        if url.password().is_some() {
+            let _ = url.set_password(Some(REDACTED));
+        }
+        if url.query().is_some() {
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if self.sensitive(&k) {
+                        REDACTED.to_string()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        self.scrub(url.as_str())
+    }
+
+    /// Redacts string values under sensitive keys, at any depth.
+    pub fn json(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    if self.sensitive(k) && v.is_string() {
+                        *v = Value::String(REDACTED.into());
+                    } else {
+                        self.json(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.json(v)),
+            Value::String(s) => *s = self.scrub(s),
+            _ => {}
+        }
+    }
+
+    /// A body's text: JSON keys redacted when it parses, values scrubbed always.
+    pub fn body_text(&self, text: &str) -> String {
+        match serde_json::from_str::<Value>(text) {
+            Ok(mut value) if value.is_object() || value.is_array() => {
+                self.json(&mut value);
+                serde_json::to_string(&value).unwrap_or_else(|_| self.scrub(text))
+            }
+            _ => self.scrub(text),
+        }
+    }
+
+    pub fn spec(&self, spec: &RequestSpec) -> RequestSpec {
+        RequestSpec {
+            method: spec.method.clone(),
+            url: self.url_or_path(&spec.url),
+            query: self.params(&spec.query),
+            headers: self.params(&spec.headers),
+            body: match &spec.body {
+                RequestBody::None => RequestBody::None,
+                RequestBody::Json { text } => RequestBody::Json {
+                    text: self.body_text(text),
+                },
+                RequestBody::Form { fields } => RequestBody::Form {
+                    fields: self.params(fields),
+                },
+                RequestBody::Raw { content_type, text } => RequestBody::Raw {
+                    content_type: content_type.clone(),
+                    text: self.scrub(text),
+                },
+            },
+        }
+    }
+
+    /// A relative URL (`/meetings?token=x`) gets the same query treatment.
+    fn url_or_path(&self, text: &str) -> String {
+        if url::Url::parse(text).is_ok() {
+            return self.url(text);
+        }
+        let base = "http://relative.invalid";
+        let joined = format!("{base}/{}", text.trim_start_matches('/'));
+        let redacted = self.url(&joined);
+        match redacted.strip_prefix(base) {
+            Some(rest) if text.starts_with('/') => rest.to_string(),
+            Some(rest) => rest.trim_start_matches('/').to_string(),
+            None => self.scrub(text),
+        }
+    }
+}
+
+fn collect_json(value: &Value, take: &mut impl FnMut(&str, &str)) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::String(s) => take(k, s),
+                    other => collect_json(other, take),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_json(v, take)),
+        _ => {}
+    }
+}
+
+fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    if needle.is_empty() {
+        return haystack.to_vec();
+    }
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(needle) {
+            out.extend_from_slice(with);
+            i += needle.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(name: &str, value: &str) -> Param {
+        Param {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn names_like_secrets_are_recognized() {
+        for name in [
+            "Authorization",
+            "Cookie",
+            "Set-Cookie",
+            "X-Api-Key",
+            "access_token",
+            "client_secret",
+            "password",
+            "code",
+            "key",
+            "refresh-token",
+        ] {
+            assert!(is_sensitive_name(name), "{name}");
+        }
+        assert!(!is_sensitive_name("subject"));
+        assert!(!is_sensitive_name("country_code"));
+        assert!(!is_sensitive_name("Content-Type"));
+    }
+
+    #[test]
+    fn specs_lose_every_secret_but_keep_the_rest() {
+        let r = Redactor::new(&[Secret::new("tok/en+1")], &["X-Custom-Auth"]);
+        let spec = RequestSpec {
+            method: "POST".into(),
+            url: "/meetings?access_token=abc&page=2&echo=tok/en+1".into(),
+            query: vec![p("client_secret", "s"), p("q", "x")],
+            headers: vec![p("Authorization", "Bearer tok/en+1"), p("X-Custom-Auth", "zzz"), p("Accept", "application/json")],
+            body: RequestBody::Json {
+                text: r#"{"subject":"Standup","passwordrequired":false,"password":"pw","nested":[{"refresh_token":"r"}],"note":"tok/en+1"}"#.into(),
+            },
+        };
+        let out = r.spec(&spec);
+        assert_eq!(
+            out.url,
+            "/meetings?access_token=%5Bredacted%5D&page=2&echo=%5Bredacted%5D"
+        );
+        assert_eq!(out.query, vec![p("client_secret", REDACTED), p("q", "x")]);
+        assert_eq!(
+            out.headers,
+            vec![
+                p("Authorization", REDACTED),
+                p("X-Custom-Auth", REDACTED),
+                p("Accept", "application/json")
+            ]
+        );
+        let RequestBody::Json { text } = out.body else {
+            panic!()
+        };
+        assert_eq!(
+            text,
+            r#"{"subject":"Standup","passwordrequired":false,"password":"[redacted]","nested":[{"refresh_token":"[redacted]"}],"note":"[redacted]"}"#
+        );
+        let full = r.url("https://u:pw@api.example.com/x?token=1&a=b");
+        assert_eq!(
+            full,
+            "https://u:%5Bredacted%5D@api.example.com/x?token=%5Bredacted%5D&a=b"
+        );
+        assert_eq!(
+            r.scrub_bytes(b"\xff tok/en+1 \xfe"),
+            b"\xff [redacted] \xfe".to_vec()
+        );
+    }
+}

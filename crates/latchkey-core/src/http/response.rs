@@ -1,0 +1,99 @@
+//! What came back, shaped for the viewer and the CLI.
+
+use crate::error::{Error, Result};
+use crate::service::Param;
+use base64::Engine as _;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct Timings {
+    /// From the start of the send to the last byte of the body.
+    pub total_ms: u64,
+    /// From the start of the send to the final response's headers.
+    pub ttfb_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResponseBody {
+    Empty,
+    /// Decoded from `charset` (the content type's, else UTF-8).
+    Text {
+        text: String,
+        charset: String,
+        /// Set when some bytes could not be decoded and were replaced.
+        note: Option<String>,
+    },
+    /// Not text: the bytes, base64-encoded.
+    Binary {
+        base64: String,
+        note: String,
+    },
+    /// Too large to keep in memory: written to `path` in the data dir.
+    File {
+        path: String,
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub reason: String,
+    /// The URL that answered (after redirects), token parameter redacted.
+    pub url: String,
+    /// How many redirects were followed.
+    pub redirects: u32,
+    pub headers: Vec<Param>,
+    pub content_type: Option<String>,
+    pub timings: Timings,
+    /// Body size in bytes as received.
+    pub size: u64,
+    pub body: ResponseBody,
+    /// The first bytes of the body, for history.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(crate) head: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body's bytes, reading the file when it was spilled to disk.
+    pub fn body_bytes(&self) -> Result<Vec<u8>> {
+        match &self.body {
+            ResponseBody::Empty => Ok(Vec::new()),
+            ResponseBody::Text { text, .. } => Ok(text.clone().into_bytes()),
+            ResponseBody::Binary { base64, .. } => base64::engine::general_purpose::STANDARD
+                .decode(base64)
+                .map_err(|e| Error::Internal(format!("a stored body is not base64: {e}"))),
+            ResponseBody::File { path, .. } => std::fs::read(path).map_err(|e| {
+                Error::Internal(format!("cannot read the saved response body {path}: {e}"))
+            }),
+        }
+    }
+
+    /// The body as JSON, when it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        match &self.body {
+            ResponseBody::Text { text, .. } => serde_json::from_str(text).ok(),
+            ResponseBody::File { .. } => self
+                .body_bytes()
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok()),
+            _ => None,
+        }
+    }
+
+    /// `200 OK`.
+    pub fn status_line(&self) -> String {
+        if self.reason.is_empty() {
+            self.status.to_string()
+        } else {
+            format!("{} {}", self.status, self.reason)
+        }
+    }
+}

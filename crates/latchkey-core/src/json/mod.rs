@@ -1,0 +1,21 @@
+//! JSON tools: find a key anywhere, JSONPath (RFC 9535), the body builder
+//! (rows <-> document), pretty/minify, and a document cache that pages a
+//! large response to the viewer one node at a time.
+
+mod cache;
+mod find;
+mod format;
+mod jsonpath;
+mod node;
+mod path;
+mod rows;
+mod search;
+
+pub use cache::{CacheLimits, ChildPage, DocumentInfo, JsonDocumentCache};
+pub use find::{find_key, FindResult, KeyMatch};
+pub use format::{minify, parse_json, pretty};
+pub use jsonpath::{compile_path, query_path, PathMatch, PathQueryResult};
+pub use node::{child_count, preview, JsonNode, NodeKind};
+pub use path::{format_path, parse_path, PathSegment};
+pub use rows::{json_to_rows, rows_to_json, BodyRow, RowType};
+pub use search::{search, SearchHit, SearchQuery, SearchResult, SearchTarget};

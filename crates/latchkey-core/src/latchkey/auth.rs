@@ -1,0 +1,314 @@
+//! OAuth operations of [`Latchkey`]: what the desktop shell and the CLI
+//! call. Each reports its outcome as an [`AuthEvent`] too.
+
+use super::Latchkey;
+use crate::error::{Error, Result};
+use crate::oauth::pasted::{self, Pasted};
+use crate::oauth::{
+    client_credentials, complete, device, lifecycle, login, loopback::Listener, revoke, AuthEvent,
+    AuthEventKind, AuthSettings, DeviceAuthorization, LoginLink, LoopbackAuthorization, ValidToken,
+};
+use crate::service::{Service, DEFAULT_REDIRECT_URI};
+use crate::store::{pending, services, users};
+use crate::user::User;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// How long `finish_authorization` waits by default.
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+impl Latchkey {
+    /// Authorization results and status changes, for the shell to forward.
+    pub fn subscribe_auth_events(&self) -> broadcast::Receiver<AuthEvent> {
+        self.auth.subscribe()
+    }
+
+    pub fn auth_settings(&self) -> AuthSettings {
+        self.auth.settings()
+    }
+
+    /// Changes the engine's tunables (tests use short timeouts).
+    pub fn set_auth_settings(&self, settings: AuthSettings) {
+        self.auth.set_settings(settings);
+    }
+
+    /// A login link for the service's redirect URI, to copy or send to the
+    /// account owner; finish with [`Latchkey::complete_from_pasted`]. It
+    /// replaces the user's earlier links.
+    pub fn login_link(&self, service: &str, user: &str) -> Result<LoginLink> {
+        let (service, user) = self.service_user(service, user)?;
+        let redirect = redirect_uri(&service);
+        login::create(self, &service, &user, &redirect)
+    }
+
+    /// Starts a browser sign-in: binds the loopback listener on the
+    /// service's redirect URI (port 0: any free port), then makes the login
+    /// link for it. Open `link().url`, then await
+    /// [`Latchkey::finish_authorization`].
+    pub async fn begin_authorization(
+        &self,
+        service: &str,
+        user: &str,
+    ) -> Result<LoopbackAuthorization> {
+        let (service, user) = self.service_user(service, user)?;
+        let listener = Listener::bind(&redirect_uri(&service)).await?;
+        let link = login::create(self, &service, &user, listener.redirect_uri())?;
+        Ok(LoopbackAuthorization {
+            listener,
+            link,
+            service: service.spec.slug,
+            user: user.external_id,
+        })
+    }
+
+    /// Waits (up to `timeout`) for the browser to come back, exchanges the
+    /// code and stores the tokens. The browser is shown the outcome.
+    pub async fn finish_authorization(
+        &self,
+        pending: LoopbackAuthorization,
+        timeout: Duration,
+    ) -> Result<User> {
+        let LoopbackAuthorization {
+            listener,
+            link,
+            service,
+            user,
+        } = pending;
+        let result = async {
+            let (svc, usr) = self.service_user(&service, &user)?;
+            let state = self.store.read(|conn| pending::states_for_user(conn, usr.id))?;
+            // The newest attempt for this user is the one this link made.
+            let state = state.into_iter().next().ok_or_else(|| {
+                Error::AuthorizationFailed(format!(
+                    "the login for `{user}` was replaced or cancelled before it finished: start again"
+                ))
+            })?;
+            let caught = listener.wait(&state, timeout).await?;
+            let outcome = match (caught.params.provider_refusal(), caught.params.code.as_deref()) {
+                (Some(refusal), _) => {
+                    self.store.write(|tx| pending::take(tx, &state, usr.id))?;
+                    Err(refusal)
+                }
+                (None, None) => Err(Error::AuthorizationFailed(
+                    "the browser came back without an authorization code: start again".into(),
+                )),
+                (None, Some(code)) => complete::exchange(self, &svc, &usr, &state, code).await,
+            };
+            let shown = outcome.as_ref().map(who).map_err(clone_error);
+            caught.reply.finish(&shown).await;
+            outcome
+        }
+        .await;
+        let _ = link;
+        self.report(&service, &user, &result);
+        result
+    }
+
+    /// [`Latchkey::begin_authorization`] and [`Latchkey::finish_authorization`]
+    /// with `open` called on the link in between (e.g. to open a browser).
+    pub async fn authorize_in_browser(
+        &self,
+        service: &str,
+        user: &str,
+        timeout: Duration,
+        open: impl FnOnce(&LoginLink),
+    ) -> Result<User> {
+        let pending = self.begin_authorization(service, user).await;
+        let pending = match pending {
+            Ok(p) => p,
+            Err(err) => {
+                self.report(service, user, &Err(clone_error(&err)));
+                return Err(err);
+            }
+        };
+        open(pending.link());
+        self.finish_authorization(pending, timeout).await
+    }
+
+    /// Completes a sign-in from what the person pasted: the full redirect
+    /// URL, or the bare code (then the user's one pending login is used).
+    pub async fn complete_from_pasted(
+        &self,
+        service: &str,
+        user: &str,
+        text: &str,
+    ) -> Result<User> {
+        let result = async {
+            let (svc, usr) = self.service_user(service, user)?;
+            let (state, code) = match pasted::parse(text)? {
+                Pasted::Redirect(params) => {
+                    if let Some(refusal) = params.provider_refusal() {
+                        if let Some(state) = &params.state {
+                            self.store.write(|tx| pending::take(tx, state, usr.id))?;
+                        }
+                        return Err(refusal);
+                    }
+                    let state = match params.state {
+                        Some(s) => s,
+                        None => self.single_pending(&usr)?,
+                    };
+                    (state, params.code.unwrap_or_default())
+                }
+                Pasted::BareCode(code) => (self.single_pending(&usr)?, code),
+            };
+            complete::exchange(self, &svc, &usr, &state, &code).await
+        }
+        .await;
+        self.report(service, user, &result);
+        result
+    }
+
+    /// A usable access token for the user, refreshed when it expires within
+    /// the skew (or when `force_refresh`). Safe to call concurrently from
+    /// many tasks and processes: one refresh reaches the provider.
+    pub async fn access_token(
+        &self,
+        service: &str,
+        user: &str,
+        force_refresh: bool,
+    ) -> Result<ValidToken> {
+        let (svc, usr) = self.service_user(service, user)?;
+        let (token, changed) = lifecycle::access_token(self, &svc, &usr, force_refresh).await?;
+        if let Some(u) = changed {
+            self.auth.emit(AuthEvent {
+                service: svc.spec.slug,
+                user: Some(u.external_id),
+                kind: AuthEventKind::StatusChanged { status: u.status },
+            });
+        }
+        Ok(token)
+    }
+
+    /// The service's client-credentials token, fetched on first use and
+    /// again when expired (or when `force_refresh`).
+    pub async fn service_token(&self, service: &str, force_refresh: bool) -> Result<ValidToken> {
+        let svc = self.get_service(service)?;
+        let result = client_credentials::service_token(self, &svc, force_refresh).await;
+        if matches!(&result, Ok(t) if t.refreshed) || result.is_err() {
+            let kind = match &result {
+                Ok(_) => AuthEventKind::Succeeded {
+                    status: crate::user::UserStatus::Authorized,
+                },
+                Err(e) => AuthEventKind::failed(e),
+            };
+            self.auth.emit(AuthEvent {
+                service: svc.spec.slug,
+                user: None,
+                kind,
+            });
+        }
+        result
+    }
+
+    /// Revokes the user's tokens at the provider (when it has a revocation
+    /// endpoint) and forgets them; status becomes `revoked`. A refusal keeps
+    /// everything unless `force`.
+    pub async fn sign_out(&self, service: &str, user: &str, force: bool) -> Result<User> {
+        let (svc, usr) = self.service_user(service, user)?;
+        let user = revoke::sign_out(self, &svc, &usr, force).await?;
+        self.auth.emit(AuthEvent {
+            service: svc.spec.slug,
+            user: Some(user.external_id.clone()),
+            kind: AuthEventKind::StatusChanged {
+                status: user.status,
+            },
+        });
+        Ok(user)
+    }
+
+    /// Starts the device grant; show `prompt()` to the person, then await
+    /// [`Latchkey::finish_device_authorization`].
+    pub async fn start_device_authorization(
+        &self,
+        service: &str,
+        user: &str,
+    ) -> Result<DeviceAuthorization> {
+        let (svc, usr) = self.service_user(service, user)?;
+        device::start(self, &svc, &usr).await
+    }
+
+    /// Polls until the device code is approved, denied or expired.
+    pub async fn finish_device_authorization(&self, pending: DeviceAuthorization) -> Result<User> {
+        let result = async {
+            let (svc, usr) = self.service_user(&pending.service, &pending.user)?;
+            device::finish(self, &svc, &usr, &pending).await
+        }
+        .await;
+        self.report(&pending.service, &pending.user, &result);
+        result
+    }
+
+    /// The engine's state (events, locks, settings), for the oauth module.
+    pub(crate) fn auth(&self) -> &crate::oauth::AuthState {
+        &self.auth
+    }
+
+    fn service_user(&self, service: &str, user: &str) -> Result<(Service, User)> {
+        self.store.read(|conn| {
+            let service = services::get(conn, service)?;
+            let user = users::get(conn, &service, user)?;
+            Ok((service, user))
+        })
+    }
+
+    fn single_pending(&self, user: &User) -> Result<String> {
+        let mut states = self
+            .store
+            .read(|conn| pending::states_for_user(conn, user.id))?;
+        match states.len() {
+            1 => Ok(states.remove(0)),
+            0 => Err(Error::AuthorizationFailed(format!(
+                "there is no login in progress for `{}`: make a login link first, then paste what the browser ended on",
+                user.external_id
+            ))),
+            _ => Err(Error::InvalidInput(
+                "several logins are in progress: paste the whole address the browser ended on, not just the code".into(),
+            )),
+        }
+    }
+
+    fn report(&self, service: &str, user: &str, result: &Result<User>) {
+        let kind = match result {
+            Ok(u) => AuthEventKind::Succeeded { status: u.status },
+            Err(e) => AuthEventKind::failed(e),
+        };
+        self.auth.emit(AuthEvent {
+            service: service.to_string(),
+            user: Some(user.to_string()),
+            kind,
+        });
+    }
+}
+
+fn redirect_uri(service: &Service) -> String {
+    service
+        .spec
+        .redirect_uri
+        .clone()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| DEFAULT_REDIRECT_URI.to_string())
+}
+
+fn who(user: &User) -> String {
+    user.email
+        .clone()
+        .or_else(|| user.name.clone())
+        .unwrap_or_else(|| format!("`{}`", user.external_id))
+}
+
+/// Errors are not `Clone` (they wrap rusqlite's); the copy keeps code and text.
+fn clone_error(err: &Error) -> Error {
+    match err {
+        Error::NeedsReauth(m) => Error::NeedsReauth(m.clone()),
+        Error::Timeout(m) => Error::Timeout(m.clone()),
+        Error::AuthorizationFailed(m) => Error::AuthorizationFailed(m.clone()),
+        Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
+        Error::NotFound(m) => Error::NotFound(m.clone()),
+        Error::Conflict(m) => Error::Conflict(m.clone()),
+        Error::Network { url, detail } => Error::Network {
+            url: url.clone(),
+            detail: detail.clone(),
+        },
+        other => Error::Provider(other.to_string()),
+    }
+}

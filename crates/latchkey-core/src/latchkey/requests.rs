@@ -1,0 +1,308 @@
+//! Sending requests, history and saved requests on [`Latchkey`].
+
+use super::Latchkey;
+use crate::auth_types::TokenPlacement;
+use crate::error::{Error, Result};
+use crate::http::execute::{auth_source, exchange, AuthArg, Exchange};
+use crate::http::history::NewHistory;
+use crate::http::redact::Redactor;
+use crate::http::{
+    validate_saved, AuthPlacement, CancellationToken, HistoryEntry, HistoryFilter, HistoryLimits,
+    HistoryPage, HistorySource, HttpClient, HttpResponse, RequestSpec, SavedRequest,
+    SavedRequestInput, SendOptions, TokenProvider,
+};
+use crate::store::{history, meta, saved_requests, services, users};
+use serde::Serialize;
+use ts_rs::TS;
+
+const HISTORY_LIMITS_KEY: &str = "history_limits";
+
+/// One send: which service and user (for the base URL and history), the
+/// request, its limits and where it came from.
+#[derive(Debug, Clone, Default)]
+pub struct SendRequest {
+    pub service: Option<String>,
+    pub user: Option<String>,
+    pub request: RequestSpec,
+    pub options: SendOptions,
+    pub source: HistorySource,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Sent {
+    pub response: HttpResponse,
+    /// The history entry, unless recording failed (the send still counts).
+    pub history_id: Option<i64>,
+}
+
+impl Latchkey {
+    /// Sends with a fixed token (or none), records it in history.
+    pub async fn send_request(
+        &self,
+        send: &SendRequest,
+        auth: Option<AuthPlacement>,
+        cancel: &CancellationToken,
+    ) -> Result<Sent> {
+        let names: Vec<String> = auth
+            .iter()
+            .filter_map(|a| a.header_name().or(a.query_name()))
+            .map(String::from)
+            .collect();
+        let source = auth_source(auth);
+        self.send_with(send, source.as_ref(), &names, cancel).await
+    }
+
+    /// Sends with tokens from `tokens` (the OAuth engine's per-user
+    /// provider: refresh ahead of expiry, and once on 401), records it.
+    pub async fn send_request_with_tokens<P: TokenProvider>(
+        &self,
+        send: &SendRequest,
+        placement: &TokenPlacement,
+        tokens: &P,
+        cancel: &CancellationToken,
+    ) -> Result<Sent> {
+        let name = match placement {
+            TokenPlacement::Header { name, .. } | TokenPlacement::Query { name } => name.clone(),
+        };
+        self.send_with(send, Some((placement, tokens)), &[name], cancel)
+            .await
+    }
+
+    async fn send_with<A: AuthArg>(
+        &self,
+        send: &SendRequest,
+        auth: Option<A>,
+        token_names: &[String],
+        cancel: &CancellationToken,
+    ) -> Result<Sent> {
+        let (service, user_id) = self.store.read(|conn| {
+            let service = match send.service.as_deref() {
+                Some(slug) => Some(services::get(conn, slug)?),
+                None => None,
+            };
+            let user_id = match (&service, send.user.as_deref()) {
+                (Some(service), Some(user)) => Some(users::get(conn, service, user)?.id),
+                (None, Some(_)) => {
+                    return Err(Error::InvalidInput("a user needs its service".into()))
+                }
+                _ => None,
+            };
+            Ok((service, user_id))
+        })?;
+        let base_url = service
+            .as_ref()
+            .and_then(|s| s.spec.api_base_url.as_deref());
+        let prepared = send.request.prepare(base_url)?;
+        let Exchange { result, tokens } = exchange(
+            HttpClient::shared(),
+            &prepared,
+            auth,
+            &send.options,
+            self.data_dir(),
+            cancel,
+        )
+        .await;
+        let limits = self.history_limits()?;
+        let names: Vec<&str> = token_names.iter().map(String::as_str).collect();
+        let redactor = Redactor::new(&tokens, &names).learn_from(&send.request, &prepared.url);
+        let record = history_record(
+            &redactor,
+            send,
+            &prepared.url,
+            service.as_ref().map(|s| s.id),
+            user_id,
+            &result,
+            &limits,
+        );
+        // History must never cost the send its answer: a failed insert is dropped.
+        let history_id = self
+            .store
+            .write(|tx| history::insert(tx, &record, &limits))
+            .ok()
+            .map(|(id, files)| {
+                remove_files(&files);
+                id
+            });
+        result.map(|response| Sent {
+            response,
+            history_id,
+        })
+    }
+
+    pub fn history_limits(&self) -> Result<HistoryLimits> {
+        let text = self
+            .store
+            .read(|conn| meta::get(conn, HISTORY_LIMITS_KEY))?;
+        Ok(text
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    }
+
+    pub fn set_history_limits(&self, limits: &HistoryLimits) -> Result<()> {
+        if limits.max_entries == 0 || limits.max_bytes == 0 {
+            return Err(Error::InvalidInput(
+                "history limits must be above zero".into(),
+            ));
+        }
+        let text = serde_json::to_string(limits).map_err(|e| Error::Internal(e.to_string()))?;
+        self.store
+            .write(|tx| meta::set(tx, HISTORY_LIMITS_KEY, &text))
+    }
+
+    pub fn history(&self, filter: &HistoryFilter) -> Result<HistoryPage> {
+        self.store.read(|conn| history::list(conn, filter))
+    }
+
+    pub fn history_entry(&self, id: i64) -> Result<HistoryEntry> {
+        self.store.read(|conn| history::get(conn, id))
+    }
+
+    pub fn delete_history(&self, id: i64) -> Result<()> {
+        let files = self.store.write(|tx| history::delete(tx, id))?;
+        remove_files(&files);
+        Ok(())
+    }
+
+    /// Clears all history, or one service's; returns how many entries went.
+    pub fn clear_history(&self, service: Option<&str>) -> Result<usize> {
+        let (count, files) = self.store.write(|tx| {
+            let id = match service {
+                Some(slug) => Some(services::get(tx, slug)?.id),
+                None => None,
+            };
+            history::clear(tx, id)
+        })?;
+        remove_files(&files);
+        Ok(count)
+    }
+
+    /// The stored request of a history entry, to send again (with fresh auth).
+    pub fn rerun_request(&self, id: i64) -> Result<SendRequest> {
+        let entry = self.history_entry(id)?;
+        Ok(SendRequest {
+            service: entry.summary.service,
+            user: entry.summary.user,
+            request: entry.request,
+            options: SendOptions::default(),
+            source: entry.summary.source,
+        })
+    }
+
+    pub fn list_saved_requests(&self, service: &str) -> Result<Vec<SavedRequest>> {
+        self.store
+            .read(|conn| saved_requests::list(conn, services::get(conn, service)?.id))
+    }
+
+    pub fn get_saved_request(&self, service: &str, name: &str) -> Result<SavedRequest> {
+        self.store
+            .read(|conn| saved_requests::get(conn, services::get(conn, service)?.id, name))
+    }
+
+    /// Validates and stores a request; a name already used is refused.
+    pub fn create_saved_request(
+        &self,
+        service: &str,
+        input: &SavedRequestInput,
+    ) -> Result<SavedRequest> {
+        self.store.write(|tx| {
+            let svc = services::get(tx, service)?;
+            let valid = validate_saved(input, svc.spec.api_base_url.as_deref())?;
+            saved_requests::insert(tx, svc.id, &valid)?;
+            saved_requests::get(tx, svc.id, &valid.name)
+        })
+    }
+
+    /// Replaces the saved request `name` (which may be renamed).
+    pub fn update_saved_request(
+        &self,
+        service: &str,
+        name: &str,
+        input: &SavedRequestInput,
+    ) -> Result<SavedRequest> {
+        self.store.write(|tx| {
+            let svc = services::get(tx, service)?;
+            let current = saved_requests::get(tx, svc.id, name)?;
+            let valid = validate_saved(input, svc.spec.api_base_url.as_deref())?;
+            saved_requests::update(tx, current.id, svc.id, &valid)?;
+            saved_requests::get(tx, svc.id, &valid.name)
+        })
+    }
+
+    pub fn delete_saved_request(&self, service: &str, name: &str) -> Result<()> {
+        self.store.write(|tx| {
+            let svc = services::get(tx, service)?;
+            let current = saved_requests::get(tx, svc.id, name)?;
+            saved_requests::delete(tx, current.id)
+        })
+    }
+}
+
+fn remove_files(files: &[String]) {
+    for file in files {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// The redacted record of one send.
+fn history_record(
+    redactor: &Redactor,
+    send: &SendRequest,
+    url: &url::Url,
+    service_id: Option<i64>,
+    user_id: Option<i64>,
+    result: &Result<HttpResponse>,
+    limits: &HistoryLimits,
+) -> NewHistory {
+    let mut record = NewHistory {
+        service_id,
+        user_id,
+        source: send.source,
+        method: send.request.method.trim().to_string(),
+        url: redactor.url(url.as_str()),
+        request: redactor.spec(&send.request),
+        status: None,
+        reason: None,
+        duration_ms: None,
+        ttfb_ms: None,
+        response_size: None,
+        response_headers: Vec::new(),
+        response_content_type: None,
+        response_body: None,
+        response_truncated: false,
+        response_file: None,
+        error: None,
+        error_code: None,
+    };
+    match result {
+        Ok(response) => {
+            let cap = (limits.max_body_bytes as usize).min(response.head.len());
+            let head = &response.head[..cap];
+            let complete = response.size == head.len() as u64;
+            // A complete JSON body gets its secret-named keys redacted too.
+            let body = match std::str::from_utf8(head) {
+                Ok(text) if complete => redactor.body_text(text).into_bytes(),
+                _ => redactor.scrub_bytes(head),
+            };
+            record.status = Some(response.status);
+            record.reason = Some(response.reason.clone());
+            record.duration_ms = i64::try_from(response.timings.total_ms).ok();
+            record.ttfb_ms = i64::try_from(response.timings.ttfb_ms).ok();
+            record.response_size = i64::try_from(response.size).ok();
+            record.response_headers = redactor.params(&response.headers);
+            record.response_content_type = response.content_type.clone();
+            record.response_body = Some(body);
+            record.response_truncated = !complete;
+            record.response_file = match &response.body {
+                crate::http::ResponseBody::File { path, .. } => Some(path.clone()),
+                _ => None,
+            };
+        }
+        Err(err) => {
+            record.error = Some(redactor.scrub(&err.to_string()));
+            record.error_code = serde_json::to_value(err.code())
+                .ok()
+                .and_then(|v| v.as_str().map(String::from));
+        }
+    }
+    record
+}

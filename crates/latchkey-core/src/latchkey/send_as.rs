@@ -1,0 +1,75 @@
+//! Sending as a user: the service's auth kind decides where the token comes
+//! from, and the OAuth engine supplies it (refreshed ahead of expiry, and
+//! once more on a 401, single-flight with every other caller).
+
+use super::{Latchkey, SendRequest, Sent};
+use crate::auth_types::AuthKind;
+use crate::error::Result;
+use crate::http::{CancellationToken, TokenProvider};
+use crate::vault::Secret;
+
+/// A user's OAuth tokens as the HTTP engine's token source.
+struct UserTokens<'a> {
+    app: &'a Latchkey,
+    service: &'a str,
+    user: &'a str,
+}
+
+impl TokenProvider for UserTokens<'_> {
+    async fn token(&self, force_refresh: bool) -> Result<Secret> {
+        let valid = self
+            .app
+            .access_token(self.service, self.user, force_refresh)
+            .await?;
+        Ok(valid.access_token)
+    }
+}
+
+/// A service's client-credentials token as the HTTP engine's token source.
+struct ServiceTokens<'a> {
+    app: &'a Latchkey,
+    service: &'a str,
+}
+
+impl TokenProvider for ServiceTokens<'_> {
+    async fn token(&self, force_refresh: bool) -> Result<Secret> {
+        let valid = self.app.service_token(self.service, force_refresh).await?;
+        Ok(valid.access_token)
+    }
+}
+
+impl Latchkey {
+    /// Sends `send` the way its service authenticates: as its user for
+    /// authorization-code and device services, with the service's own token
+    /// for client credentials, and with no token when there is no service,
+    /// no user, or the service needs none. Records it in history.
+    pub async fn send(&self, send: &SendRequest, cancel: &CancellationToken) -> Result<Sent> {
+        let Some(slug) = send.service.as_deref() else {
+            return self.send_request(send, None, cancel).await;
+        };
+        let service = self.get_service(slug)?;
+        let placement = &service.spec.token_placement;
+        match (service.spec.auth_kind, send.user.as_deref()) {
+            (AuthKind::AuthorizationCode | AuthKind::DeviceCode, Some(user)) => {
+                let tokens = UserTokens {
+                    app: self,
+                    service: slug,
+                    user,
+                };
+                self.send_request_with_tokens(send, placement, &tokens, cancel)
+                    .await
+            }
+            (AuthKind::ClientCredentials, _) => {
+                let tokens = ServiceTokens {
+                    app: self,
+                    service: slug,
+                };
+                self.send_request_with_tokens(send, placement, &tokens, cancel)
+                    .await
+            }
+            // No user chosen (an explicit "no auth" send), a service without
+            // auth, or an API-key service (the key goes in as a header).
+            _ => self.send_request(send, None, cancel).await,
+        }
+    }
+}

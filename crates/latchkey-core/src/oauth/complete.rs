@@ -1,0 +1,100 @@
+//! Finishing an authorization: claim the one-shot pending row, exchange the
+//! code, then store the tokens and the user's new status in one transaction.
+
+use super::client::{missing_endpoint, Grant};
+use super::errors::{server_code, to_error};
+use super::id_token;
+use super::login::verifier_purpose;
+use super::tokens::{user_purpose, StoredTokens};
+use crate::error::{Error, Result};
+use crate::latchkey::Latchkey;
+use crate::service::Service;
+use crate::store::{credentials, now_ms, pending, users};
+use crate::user::User;
+use oauth2::{AuthorizationCode, PkceCodeVerifier};
+
+/// Exchanges `code` for the pending authorization `state` of `user`.
+///
+/// The pending row is deleted *before* the exchange (claimed): a replayed
+/// callback or a second paste finds nothing and is refused, even while the
+/// first exchange is still in flight. A failed exchange therefore needs a
+/// new login link, which is what a person would do anyway.
+pub async fn exchange(
+    app: &Latchkey,
+    service: &Service,
+    user: &User,
+    state: &str,
+    code: &str,
+) -> Result<User> {
+    let row = app
+        .store()
+        .write(|tx| pending::take(tx, state, user.id))?
+        .ok_or_else(|| {
+            Error::AuthorizationFailed(format!(
+                "this sign-in response is not one Latchkey is waiting for (it was used already, replaced by a newer login link, or made for someone else): start the sign-in for `{}` again",
+                user.external_id
+            ))
+        })?;
+    if row.expires_at < now_ms() {
+        return Err(Error::AuthorizationFailed(
+            "the login link has expired: start the sign-in again".into(),
+        ));
+    }
+    let verifier = match &row.pkce_verifier_sealed {
+        Some(blob) => Some(app.vault()?.open(&verifier_purpose(&row.state), blob)?),
+        None => None,
+    };
+    let grant = Grant::new(app, service, Some(&row.redirect_uri))?;
+    let slug = &service.spec.slug;
+    let mut request = grant
+        .client
+        .exchange_code(AuthorizationCode::new(code.to_string()))
+        .map_err(|_| missing_endpoint(slug, "token URL", "token-url"))?;
+    if let Some(v) = &verifier {
+        request = request.set_pkce_verifier(PkceCodeVerifier::new(v.expose().to_string()));
+    }
+    for (name, value) in grant.token_params() {
+        request = request.add_extra_param(name, value);
+    }
+    let what = format!("the token endpoint of `{slug}`");
+    let response = request.request_async(&grant.http).await.map_err(|err| {
+        if server_code(&err).as_deref() == Some("invalid_grant") {
+            Error::AuthorizationFailed(format!(
+                "{what} refused the authorization code (invalid_grant): it was used already or has expired; start the sign-in again"
+            ))
+        } else {
+            to_error(&what, err)
+        }
+    })?;
+    let tokens = StoredTokens::from_response(
+        &response,
+        None,
+        &service.spec.scopes,
+        &service.spec.scope_separator,
+    );
+    store_user_tokens(app, user.id, &tokens)
+}
+
+/// Replaces the user's tokens and marks them authorized, in one transaction.
+pub fn store_user_tokens(app: &Latchkey, user_id: i64, tokens: &StoredTokens) -> Result<User> {
+    let sealed = tokens.seal(&*app.vault()?, &user_purpose(user_id))?;
+    let identity = tokens.id_token.as_deref().and_then(id_token::decode);
+    app.store().write(|tx| {
+        credentials::put(
+            tx,
+            user_id,
+            &sealed,
+            Some(&tokens.token_type),
+            &tokens.scopes,
+            tokens.expires_at,
+        )?;
+        users::set_authorized(
+            tx,
+            user_id,
+            &tokens.scopes,
+            tokens.expires_at,
+            identity.as_ref(),
+        )?;
+        users::by_id(tx, user_id)
+    })
+}

@@ -1,0 +1,101 @@
+//! Helpers for the OAuth integration tests.
+#![allow(dead_code, unused_imports)]
+
+pub mod oauth_server;
+
+use latchkey_core::{
+    AuthKind, ClientAuth, KeySource, Latchkey, PkceMode, Secret, ServiceInput, UserInput,
+};
+pub use oauth_server::{approve_device, browse, OauthServer};
+use std::path::Path;
+
+pub const SCOPES: &str = "openid email profile offline_access meetings";
+
+/// The fixture's clients: (client id, secret, client auth).
+pub const BASIC: (&str, &str, ClientAuth) =
+    ("latchkey-basic", "latchkey-basic-secret", ClientAuth::Basic);
+pub const POST: (&str, &str, ClientAuth) =
+    ("latchkey-post", "latchkey-post-secret", ClientAuth::Post);
+pub const PUBLIC: (&str, &str, ClientAuth) = ("latchkey-public", "", ClientAuth::None);
+
+pub fn require_keyring() {
+    assert!(
+        std::env::var_os("LATCHKEY_TEST_KEYRING").is_some(),
+        "run the tests through scripts/with-keyring.sh so a real Secret Service is available"
+    );
+}
+
+/// A new data dir with service `svc` on `server` for `client`, and user `alice`.
+pub fn setup(tmp: &Path, server: &OauthServer, client: (&str, &str, ClientAuth)) -> Latchkey {
+    setup_kind(tmp, server, client, AuthKind::AuthorizationCode)
+}
+
+pub fn setup_kind(
+    tmp: &Path,
+    server: &OauthServer,
+    client: (&str, &str, ClientAuth),
+    kind: AuthKind,
+) -> Latchkey {
+    require_keyring();
+    let app = Latchkey::open_with(Some(&tmp.join("data")), KeySource::Keyring).unwrap();
+    let input = ServiceInput {
+        slug: "svc".into(),
+        auth_kind: kind,
+        client_id: Some(client.0.into()),
+        client_secret: (!client.1.is_empty()).then(|| Secret::new(client.1)),
+        authorize_url: Some(server.endpoint("authorization_endpoint")),
+        token_url: Some(server.endpoint("token_endpoint")),
+        revocation_url: Some(server.endpoint("revocation_endpoint")),
+        device_url: Some(server.endpoint("device_authorization_endpoint")),
+        scopes: SCOPES.into(),
+        client_auth: client.2,
+        pkce: PkceMode::S256,
+        redirect_uri: Some("http://127.0.0.1:0/callback".into()),
+        ..ServiceInput::default()
+    };
+    app.create_service(&input).unwrap();
+    app.add_user(
+        "svc",
+        &UserInput {
+            external_id: "alice".into(),
+            label: None,
+        },
+    )
+    .unwrap();
+    app
+}
+
+/// Signs `alice` in through the loopback listener with `browser.mjs`.
+pub async fn sign_in(app: &Latchkey) -> latchkey_core::User {
+    let pending = app.begin_authorization("svc", "alice").await.unwrap();
+    let url = pending.link().url.clone();
+    let browser = tokio::task::spawn_blocking(move || browse(&url, "allow"));
+    let user = app
+        .finish_authorization(pending, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
+    browser.await.unwrap();
+    user
+}
+
+/// The user's stored token set, decrypted (tests only).
+pub fn stored_tokens(app: &Latchkey, user_id: i64) -> Option<serde_json::Value> {
+    let row = app
+        .store()
+        .read(|c| latchkey_core::store::credentials::get(c, user_id))
+        .unwrap()?;
+    let json = app
+        .vault()
+        .unwrap()
+        .open(&format!("user:{user_id}:tokens"), &row.tokens_sealed)
+        .unwrap();
+    Some(serde_json::from_str(json.expose()).unwrap())
+}
+
+/// The user's raw sealed row, to prove it was not touched.
+pub fn sealed_row(app: &Latchkey, user_id: i64) -> Option<Vec<u8>> {
+    app.store()
+        .read(|c| latchkey_core::store::credentials::get(c, user_id))
+        .unwrap()
+        .map(|r| r.tokens_sealed)
+}

@@ -1,0 +1,175 @@
+//! Starts the real OAuth fixture server (tests/fixtures/oauth-server,
+//! `oidc-provider`) on an ephemeral loopback port and stops it (SIGTERM)
+//! when dropped. Also runs its `browser.mjs` and `device.mjs` scripts.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The fixture folder, found from whichever crate includes this file.
+pub fn fixture_dir() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|dir| dir.join("tests/fixtures/oauth-server"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| here.join("../../tests/fixtures/oauth-server"))
+}
+
+pub struct OauthServer {
+    child: Child,
+    /// The server's first stdout line: issuer, endpoints, ...
+    pub info: Value,
+    pub issuer: String,
+    _log: tempfile::NamedTempFile,
+}
+
+impl OauthServer {
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with extra environment, e.g. `ACCESS_TOKEN_TTL`.
+    pub fn start_with(env: &[(&str, &str)]) -> Self {
+        let dir = fixture_dir();
+        let node_ok = Command::new("node")
+            .arg("--version")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        assert!(node_ok, "the OAuth fixture needs `node` (20.19+) on PATH");
+        assert!(
+            dir.join("node_modules/oidc-provider").is_dir(),
+            "the OAuth fixture's packages are missing: run `npm ci` in {}",
+            dir.display()
+        );
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let mut cmd = Command::new("node");
+        cmd.arg(dir.join("server.mjs"))
+            .arg("0")
+            .arg("--exit-on-stdin-eof")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log.reopen().unwrap());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .spawn()
+            .expect("cannot start node for the OAuth fixture");
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let info: Value = match serde_json::from_str(&line) {
+            Ok(v) => v,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "the OAuth fixture did not start: {}",
+                    std::fs::read_to_string(log.path()).unwrap_or_default()
+                );
+            }
+        };
+        let issuer = info["issuer"].as_str().unwrap().to_string();
+        Self {
+            child,
+            info,
+            issuer,
+            _log: log,
+        }
+    }
+
+    pub fn endpoint(&self, name: &str) -> String {
+        self.info[name].as_str().unwrap().to_string()
+    }
+
+    pub async fn stats(&self) -> Value {
+        reqwest::get(format!("{}/__test/stats", self.issuer))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// How many token requests of this grant the server has seen.
+    pub async fn token_requests(&self, grant: &str) -> u64 {
+        self.stats().await["token_requests"][grant]
+            .as_u64()
+            .unwrap()
+    }
+
+    /// The fixture API's answer status to `GET /api/me` with this token.
+    pub async fn api_status(&self, token: &str) -> u16 {
+        reqwest::Client::new()
+            .get(format!("{}/api/me", self.issuer))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// POSTs a refresh token to the token endpoint as `client`; returns the
+    /// status and JSON body.
+    pub async fn refresh_raw(&self, client: (&str, &str), refresh_token: &str) -> (u16, Value) {
+        let res = reqwest::Client::new()
+            .post(self.endpoint("token_endpoint"))
+            .basic_auth(client.0, Some(client.1))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for OauthServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `browser.mjs` in the foreground on `url` with `action`
+/// (allow | deny | ignore | wrong-state | replay); returns its JSON line.
+pub fn browse(url: &str, action: &str) -> Value {
+    let out = Command::new("node")
+        .arg(fixture_dir().join("browser.mjs"))
+        .arg("--foreground")
+        .arg(url)
+        .env("LATCHKEY_TEST_BROWSER_ACTION", action)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.lines().last().unwrap_or("null")).unwrap_or(Value::Null)
+}
+
+/// Runs `device.mjs` to approve (or with `deny`, refuse) a device code.
+pub fn approve_device(verification_uri_complete: &str, action: &str) -> Value {
+    let out = Command::new("node")
+        .arg(fixture_dir().join("device.mjs"))
+        .arg(verification_uri_complete)
+        .env("LATCHKEY_TEST_BROWSER_ACTION", action)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.lines().last().unwrap_or("null")).unwrap_or(Value::Null)
+}

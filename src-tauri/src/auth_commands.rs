@@ -1,0 +1,103 @@
+//! Commands that authorize users. Long waits (the browser, device polling)
+//! run as tasks; their outcome reaches the window as events.
+
+use crate::state::AppState;
+use latchkey_core::oauth::{DevicePrompt, LoginLink};
+use latchkey_core::DEFAULT_LOGIN_TIMEOUT;
+use latchkey_core::{ErrorPayload, User};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+type CmdResult<T> = Result<T, ErrorPayload>;
+
+/// Binds the loopback listener, opens the login page in the system browser
+/// and waits for the redirect in the background. Returns the link so the
+/// window can offer Copy and "paste the redirect URL".
+#[tauri::command]
+pub async fn start_authorization<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    service: String,
+    user: String,
+) -> CmdResult<LoginLink> {
+    let core = state.latchkey()?;
+    let pending = core.begin_authorization(&service, &user).await?;
+    let link = pending.link().clone();
+    let task = tauri::async_runtime::spawn(async move {
+        // Success and failure are reported by the core's events.
+        let _ = core
+            .finish_authorization(pending, DEFAULT_LOGIN_TIMEOUT)
+            .await;
+    });
+    state.track_login(&service, &user, task);
+    app.opener()
+        .open_url(&link.url, None::<&str>)
+        .map_err(|err| {
+            latchkey_core::Error::Internal(format!(
+            "could not open the system browser ({err}): copy the login link and open it yourself"
+        ))
+        })?;
+    Ok(link)
+}
+
+/// Stops waiting for a browser or device login.
+#[tauri::command]
+pub fn cancel_authorization(state: State<'_, AppState>, service: String, user: String) -> bool {
+    state.cancel_login(&service, &user)
+}
+
+/// Completes a login from a redirect URL (or bare code) the person pasted,
+/// e.g. from a user who logged in on another machine.
+#[tauri::command]
+pub async fn complete_pasted(
+    state: State<'_, AppState>,
+    service: String,
+    user: String,
+    text: String,
+) -> CmdResult<User> {
+    let core = state.latchkey()?;
+    let done = core.complete_from_pasted(&service, &user, &text).await?;
+    state.cancel_login(&service, &user);
+    Ok(done)
+}
+
+/// Starts the device grant: returns the code to show; polls in the background.
+#[tauri::command]
+pub async fn start_device_authorization(
+    state: State<'_, AppState>,
+    service: String,
+    user: String,
+) -> CmdResult<DevicePrompt> {
+    let core = state.latchkey()?;
+    let pending = core.start_device_authorization(&service, &user).await?;
+    let prompt = pending.prompt().clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let _ = core.finish_device_authorization(pending).await;
+    });
+    state.track_login(&service, &user, task);
+    Ok(prompt)
+}
+
+/// Refreshes the user's access token now (single-flight with every other caller).
+#[tauri::command]
+pub async fn refresh_user(
+    state: State<'_, AppState>,
+    service: String,
+    user: String,
+) -> CmdResult<User> {
+    let core = state.latchkey()?;
+    core.access_token(&service, &user, true).await?;
+    Ok(core.get_user(&service, &user)?)
+}
+
+/// Revokes at the provider (when it can), then deletes the local tokens.
+#[tauri::command]
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    service: String,
+    user: String,
+    force: bool,
+) -> CmdResult<User> {
+    let core = state.latchkey()?;
+    Ok(core.sign_out(&service, &user, force).await?)
+}

@@ -1,0 +1,102 @@
+//! Authorizing a user from the desktop app against the real OAuth server,
+//! with `browser.mjs` (named in $BROWSER) playing the system browser.
+
+use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
+use latchkey_e2e::{
+    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn cli(data_dir: &Path, args: &[&str], stdin: &str) {
+    let mut child = Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the latchkey CLI (make e2e builds it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "latchkey {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
+fn authorize_refresh_and_sign_out_a_user_in_the_app() {
+    let server = OauthServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    cli(
+        &data_dir,
+        &[
+            "service",
+            "add",
+            "demo",
+            "--issuer",
+            &server.issuer,
+            "--client-id",
+            "latchkey-basic",
+            "--client-secret-stdin",
+            "--scopes",
+            "openid email profile offline_access meetings",
+            "--redirect-uri",
+            "http://127.0.0.1:0/callback",
+        ],
+        "latchkey-basic-secret",
+    );
+    cli(&data_dir, &["user", "add", "demo", "alice"], "");
+
+    let browser = fixture_dir().join("browser.mjs");
+    let browser_log = tmp.path().join("browser.log");
+    let driver = TauriDriver::start(&[
+        ("LATCHKEY_DATA_DIR", &data_dir),
+        ("BROWSER", &browser),
+        ("LATCHKEY_TEST_BROWSER_LOG", &browser_log),
+    ]);
+    let app = Session::start(&driver.url(), &desktop_binary());
+
+    let service = app.wait_for("nav .service", WAIT);
+    app.click(&service);
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Not authorized"));
+    app.click(&app.button("Authorize"));
+
+    // The app opened the login page through xdg-open and $BROWSER;
+    // browser.mjs logs alice in and the loopback listener catches the redirect.
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
+    let log = std::fs::read_to_string(&browser_log).expect("the system browser was opened");
+    assert!(log.contains("\"ok\":true"), "{log}");
+    let row = app.wait_for_text("table.users", WAIT, |t| t.contains("expires in"));
+    assert!(row.contains("meetings"), "granted scopes shown: {row}");
+    app.save_screenshot(&screenshot_path("user-authorized"))
+        .unwrap();
+    assert!(
+        app.try_find("dialog.authorize[open]").is_none(),
+        "the dialog closes on success"
+    );
+
+    // Refresh now: one refresh at the server, still authorized.
+    app.click(&app.button("Refresh"));
+    app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
+        t.contains("Refreshed")
+    });
+
+    // Sign out revokes at the provider and removes the tokens.
+    app.click(&app.button("Sign out"));
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Revoked"));
+}
