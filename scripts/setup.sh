@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential pkg-config curl libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev
   # running without a display, screenshots, WebDriver
-  xvfb xauth imagemagick xdotool webkit2gtk-driver xdg-utils
+  xvfb xauth imagemagick xdotool xclip webkit2gtk-driver xdg-utils
   # the real OS keyring in a private session
   dbus dbus-x11 gnome-keyring libsecret-tools
 )

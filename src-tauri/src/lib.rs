@@ -3,6 +3,7 @@
 
 mod auth_commands;
 mod commands;
+mod request_commands;
 mod state;
 
 use latchkey_core::oauth::{AuthEvent, AuthEventKind};
@@ -42,6 +43,22 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             auth_commands::start_device_authorization,
             auth_commands::refresh_user,
             auth_commands::sign_out,
+            request_commands::send_request,
+            request_commands::cancel_request,
+            request_commands::curl_command,
+            request_commands::import_curl,
+            request_commands::json_children,
+            request_commands::json_value,
+            request_commands::json_find_key,
+            request_commands::json_query_path,
+            request_commands::json_search,
+            request_commands::json_ancestors,
+            request_commands::rows_to_json_text,
+            request_commands::json_text_to_rows,
+            request_commands::list_history,
+            request_commands::history_entry,
+            request_commands::delete_history,
+            request_commands::clear_history,
         ])
 }
 

@@ -2,6 +2,8 @@
 //! data dir shows as an error in the window instead of a process that will
 //! not start), the logins in flight, and where core events go.
 
+use latchkey_core::http::CancellationToken;
+use latchkey_core::json::{CacheLimits, JsonDocumentCache};
 use latchkey_core::oauth::AuthEvent;
 use latchkey_core::{ErrorPayload, Latchkey};
 use std::collections::HashMap;
@@ -16,6 +18,10 @@ pub struct AppState {
     sink: EventSink,
     /// Browser and device logins waiting for the provider, by (service, user).
     logins: Mutex<HashMap<(String, String), JoinHandle<()>>>,
+    /// Requests in flight, by the id the window gave them, for Cancel.
+    sends: Mutex<HashMap<String, CancellationToken>>,
+    /// Parsed response bodies the tree pages through.
+    pub documents: Arc<JsonDocumentCache>,
 }
 
 impl AppState {
@@ -24,6 +30,8 @@ impl AppState {
             latchkey: Mutex::new(None),
             sink: Arc::new(sink),
             logins: Mutex::new(HashMap::new()),
+            sends: Mutex::new(HashMap::new()),
+            documents: Arc::new(JsonDocumentCache::new(CacheLimits::default())),
         }
     }
 
@@ -59,6 +67,24 @@ impl AppState {
         if let Some(old) = logins.insert((service.into(), user.into()), task) {
             old.abort();
         }
+    }
+
+    /// A cancellation token for a new send, registered under `id`.
+    pub fn begin_send(&self, id: &str) -> CancellationToken {
+        let token = CancellationToken::new();
+        let mut sends = self.sends.lock().unwrap_or_else(|p| p.into_inner());
+        sends.insert(id.to_string(), token.clone());
+        token
+    }
+
+    pub fn end_send(&self, id: &str) {
+        let mut sends = self.sends.lock().unwrap_or_else(|p| p.into_inner());
+        sends.remove(id);
+    }
+
+    pub fn cancel_send(&self, id: &str) -> bool {
+        let sends = self.sends.lock().unwrap_or_else(|p| p.into_inner());
+        sends.get(id).map(CancellationToken::cancel).is_some()
     }
 
     /// Cancels a waiting login; dropping it closes the loopback port.

@@ -4,6 +4,18 @@ import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AuthEvent } from "./bindings/AuthEvent";
+import type { BodyRow } from "./bindings/BodyRow";
+import type { ChildPage } from "./bindings/ChildPage";
+import type { FindResult } from "./bindings/FindResult";
+import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { HistoryFilter } from "./bindings/HistoryFilter";
+import type { HistoryPage } from "./bindings/HistoryPage";
+import type { PathQueryResult } from "./bindings/PathQueryResult";
+import type { RequestSpec } from "./bindings/RequestSpec";
+import type { SearchQuery } from "./bindings/SearchQuery";
+import type { SearchResult } from "./bindings/SearchResult";
+import type { SendInput } from "./bindings/SendInput";
+import type { SendOutcome } from "./bindings/SendOutcome";
 import type { DevicePrompt } from "./bindings/DevicePrompt";
 import type { LoginLink } from "./bindings/LoginLink";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -17,6 +29,23 @@ import { toApiError } from "./errors";
 
 export type { AppInfo } from "./bindings/AppInfo";
 export type { AuthEvent } from "./bindings/AuthEvent";
+export type { BodyRow } from "./bindings/BodyRow";
+export type { ChildPage } from "./bindings/ChildPage";
+export type { DocumentInfo } from "./bindings/DocumentInfo";
+export type { FindResult } from "./bindings/FindResult";
+export type { HistoryEntry } from "./bindings/HistoryEntry";
+export type { HistoryFilter } from "./bindings/HistoryFilter";
+export type { HistoryPage } from "./bindings/HistoryPage";
+export type { HttpResponse } from "./bindings/HttpResponse";
+export type { JsonNode } from "./bindings/JsonNode";
+export type { PathQueryResult } from "./bindings/PathQueryResult";
+export type { RequestBody } from "./bindings/RequestBody";
+export type { RequestSpec } from "./bindings/RequestSpec";
+export type { RowType } from "./bindings/RowType";
+export type { SearchHit } from "./bindings/SearchHit";
+export type { SearchResult } from "./bindings/SearchResult";
+export type { SendInput } from "./bindings/SendInput";
+export type { SendOutcome } from "./bindings/SendOutcome";
 export type { DevicePrompt } from "./bindings/DevicePrompt";
 export type { LoginLink } from "./bindings/LoginLink";
 export type { AuthKind } from "./bindings/AuthKind";
@@ -89,6 +118,31 @@ export async function onAuthEvents(handler: (event: AuthEvent) => void): Promise
   const stops = await Promise.all(names.map((name) => listen<AuthEvent>(name, (e) => handler(e.payload))));
   return () => stops.forEach((stop) => stop());
 }
+
+/** Sends as the chosen user; `sendId` lets `cancelRequest` stop it. */
+export const sendRequest = (sendId: string, input: SendInput): Promise<SendOutcome> =>
+  call("send_request", { sendId, input });
+export const cancelRequest = (sendId: string): Promise<boolean> => call("cancel_request", { sendId });
+export const curlCommand = (input: SendInput): Promise<string> => call("curl_command", { input });
+export const importCurl = (text: string): Promise<RequestSpec> => call("import_curl", { text });
+
+export const jsonChildren = (doc: string, path: string, offset: number, limit: number): Promise<ChildPage> =>
+  call("json_children", { doc, path, offset, limit });
+export const jsonValue = (doc: string, path: string): Promise<unknown> => call("json_value", { doc, path });
+export const jsonFindKey = (doc: string, key: string, caseInsensitive: boolean): Promise<FindResult> =>
+  call("json_find_key", { doc, key, caseInsensitive });
+export const jsonQueryPath = (doc: string, expression: string): Promise<PathQueryResult> =>
+  call("json_query_path", { doc, expression });
+export const jsonSearch = (doc: string, query: SearchQuery): Promise<SearchResult> => call("json_search", { doc, query });
+/** The containers to expand to show the node at `path`, outermost first. */
+export const jsonAncestors = (path: string): Promise<string[]> => call("json_ancestors", { path });
+export const rowsToJsonText = (root: BodyRow): Promise<string> => call("rows_to_json_text", { root });
+export const jsonTextToRows = (text: string): Promise<BodyRow> => call("json_text_to_rows", { text });
+
+export const listHistory = (filter: HistoryFilter): Promise<HistoryPage> => call("list_history", { filter });
+export const historyEntry = (id: number): Promise<HistoryEntry> => call("history_entry", { id });
+export const deleteHistory = (id: number): Promise<void> => call("delete_history", { id });
+export const clearHistory = (service: string | null): Promise<number> => call("clear_history", { service });
 
 export async function copyText(text: string): Promise<void> {
   try {

@@ -38,6 +38,24 @@ impl TokenProvider for ServiceTokens<'_> {
     }
 }
 
+/// Where a send's token comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenSource {
+    User,
+    Service,
+    /// No service, no user chosen ("no auth"), a service without auth, or an
+    /// API-key service (the key goes in as a header of the request).
+    None,
+}
+
+pub(crate) fn token_source(auth_kind: AuthKind, has_user: bool) -> TokenSource {
+    match auth_kind {
+        AuthKind::AuthorizationCode | AuthKind::DeviceCode if has_user => TokenSource::User,
+        AuthKind::ClientCredentials => TokenSource::Service,
+        _ => TokenSource::None,
+    }
+}
+
 impl Latchkey {
     /// Sends `send` the way its service authenticates: as its user for
     /// authorization-code and device services, with the service's own token
@@ -49,8 +67,11 @@ impl Latchkey {
         };
         let service = self.get_service(slug)?;
         let placement = &service.spec.token_placement;
-        match (service.spec.auth_kind, send.user.as_deref()) {
-            (AuthKind::AuthorizationCode | AuthKind::DeviceCode, Some(user)) => {
+        match (
+            token_source(service.spec.auth_kind, send.user.is_some()),
+            send.user.as_deref(),
+        ) {
+            (TokenSource::User, Some(user)) => {
                 let tokens = UserTokens {
                     app: self,
                     service: slug,
@@ -59,7 +80,7 @@ impl Latchkey {
                 self.send_request_with_tokens(send, placement, &tokens, cancel)
                     .await
             }
-            (AuthKind::ClientCredentials, _) => {
+            (TokenSource::Service, _) => {
                 let tokens = ServiceTokens {
                     app: self,
                     service: slug,
@@ -67,8 +88,6 @@ impl Latchkey {
                 self.send_request_with_tokens(send, placement, &tokens, cancel)
                     .await
             }
-            // No user chosen (an explicit "no auth" send), a service without
-            // auth, or an API-key service (the key goes in as a header).
             _ => self.send_request(send, None, cancel).await,
         }
     }

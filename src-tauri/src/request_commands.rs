@@ -1,0 +1,156 @@
+//! Commands for the request builder, the response explorer and history.
+
+use crate::state::AppState;
+use latchkey_core::http::{from_curl, HistoryEntry, HistoryFilter, HistoryPage, RequestSpec};
+use latchkey_core::json::{
+    json_to_rows, parse_json, rows_to_json, BodyRow, ChildPage, FindResult, JsonDocumentCache,
+    PathQueryResult, SearchQuery, SearchResult,
+};
+use latchkey_core::{Error, ErrorPayload, SendInput, SendOutcome};
+use serde_json::Value;
+use std::sync::Arc;
+use tauri::State;
+
+type CmdResult<T> = Result<T, ErrorPayload>;
+
+/// Runs work on a parsed document off the main thread: a search over 50 MB
+/// must not freeze the window.
+async fn on_documents<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    work: impl FnOnce(&JsonDocumentCache) -> latchkey_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let cache = Arc::clone(&state.documents);
+    blocking(move || work(&cache)).await
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> latchkey_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|err| Error::Internal(format!("a background task failed: {err}")))?
+        .map_err(Into::into)
+}
+
+/// Sends as the chosen user; `send_id` lets the window cancel it.
+#[tauri::command]
+pub async fn send_request(
+    state: State<'_, AppState>,
+    send_id: String,
+    input: SendInput,
+) -> CmdResult<SendOutcome> {
+    let core = state.latchkey()?;
+    let cancel = state.begin_send(&send_id);
+    let outcome = core.send_for_viewer(input, &state.documents, &cancel).await;
+    state.end_send(&send_id);
+    Ok(outcome?)
+}
+
+#[tauri::command]
+pub fn cancel_request(state: State<'_, AppState>, send_id: String) -> bool {
+    state.cancel_send(&send_id)
+}
+
+#[tauri::command]
+pub async fn curl_command(state: State<'_, AppState>, input: SendInput) -> CmdResult<String> {
+    let core = state.latchkey()?;
+    blocking(move || core.curl_command(&input.into_send(), false)).await
+}
+
+#[tauri::command]
+pub fn import_curl(text: String) -> CmdResult<RequestSpec> {
+    Ok(from_curl(&text)?)
+}
+
+#[tauri::command]
+pub async fn json_children(
+    state: State<'_, AppState>,
+    doc: String,
+    path: String,
+    offset: usize,
+    limit: usize,
+) -> CmdResult<ChildPage> {
+    on_documents(&state, move |c| c.children(&doc, &path, offset, limit)).await
+}
+
+#[tauri::command]
+pub async fn json_value(state: State<'_, AppState>, doc: String, path: String) -> CmdResult<Value> {
+    on_documents(&state, move |c| c.value(&doc, &path)).await
+}
+
+#[tauri::command]
+pub async fn json_find_key(
+    state: State<'_, AppState>,
+    doc: String,
+    key: String,
+    case_insensitive: bool,
+) -> CmdResult<FindResult> {
+    on_documents(&state, move |c| c.find_key(&doc, &key, case_insensitive)).await
+}
+
+#[tauri::command]
+pub async fn json_query_path(
+    state: State<'_, AppState>,
+    doc: String,
+    expression: String,
+) -> CmdResult<PathQueryResult> {
+    on_documents(&state, move |c| c.query_path(&doc, &expression)).await
+}
+
+#[tauri::command]
+pub async fn json_search(
+    state: State<'_, AppState>,
+    doc: String,
+    query: SearchQuery,
+) -> CmdResult<SearchResult> {
+    on_documents(&state, move |c| c.search(&doc, &query)).await
+}
+
+#[tauri::command]
+pub fn json_ancestors(path: String) -> CmdResult<Vec<String>> {
+    Ok(latchkey_core::ancestors(&path)?)
+}
+
+/// The JSON form's rows as pretty JSON text (for the raw editor and sending).
+#[tauri::command]
+pub fn rows_to_json_text(root: BodyRow) -> CmdResult<String> {
+    let value = rows_to_json(&root)?;
+    serde_json::to_string_pretty(&value)
+        .map_err(|err| Error::Internal(format!("cannot print JSON: {err}")).into())
+}
+
+/// JSON text as form rows; a syntax error names its line and column.
+#[tauri::command]
+pub fn json_text_to_rows(text: String) -> CmdResult<BodyRow> {
+    Ok(json_to_rows(&parse_json(&text, "the body")?))
+}
+
+#[tauri::command]
+pub async fn list_history(
+    state: State<'_, AppState>,
+    filter: HistoryFilter,
+) -> CmdResult<HistoryPage> {
+    let core = state.latchkey()?;
+    blocking(move || core.history(&filter)).await
+}
+
+#[tauri::command]
+pub async fn history_entry(state: State<'_, AppState>, id: i64) -> CmdResult<HistoryEntry> {
+    let core = state.latchkey()?;
+    blocking(move || core.history_entry(id)).await
+}
+
+#[tauri::command]
+pub async fn delete_history(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    let core = state.latchkey()?;
+    blocking(move || core.delete_history(id)).await
+}
+
+#[tauri::command]
+pub async fn clear_history(
+    state: State<'_, AppState>,
+    service: Option<String>,
+) -> CmdResult<usize> {
+    let core = state.latchkey()?;
+    blocking(move || core.clear_history(service.as_deref())).await
+}

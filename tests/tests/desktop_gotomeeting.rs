@@ -1,0 +1,183 @@
+//! The worked example end to end in the desktop app: authorize alice, build
+//! the GoToMeeting body in the JSON form, send it, find `joinURL`, copy it,
+//! and read the clipboard back. Then an expired token refreshes without the
+//! person noticing, and a 50 MB answer opens and can be searched.
+
+use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
+use latchkey_e2e::{
+    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn cli(data_dir: &Path, args: &[&str], stdin: &str) {
+    let mut child = Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the latchkey CLI (make e2e builds it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "latchkey {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// How many refresh-token requests the provider has answered.
+fn refreshes(server: &OauthServer) -> u64 {
+    let stats: serde_json::Value = ureq::get(&format!("{}/__test/stats", server.issuer))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    stats["token_requests"]["refresh_token"].as_u64().unwrap()
+}
+
+/// The X clipboard as another program sees it.
+fn clipboard() -> String {
+    let out = Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .output()
+        .expect("xclip reads the clipboard (make test installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+#[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
+fn create_a_meeting_find_join_url_and_copy_it() {
+    let server = OauthServer::start_with(&[("ACCESS_TOKEN_TTL", "4")]);
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let api = format!("{}/api", server.issuer);
+    cli(
+        &data_dir,
+        &[
+            "service",
+            "add",
+            "gotomeeting",
+            "--issuer",
+            &server.issuer,
+            "--client-id",
+            "latchkey-basic",
+            "--client-secret-stdin",
+            "--scopes",
+            "openid email profile offline_access meetings",
+            "--redirect-uri",
+            "http://127.0.0.1:0/callback",
+            "--api-base-url",
+            &api,
+            "--name",
+            "GoTo Meeting (fixture)",
+        ],
+        "latchkey-basic-secret",
+    );
+    cli(&data_dir, &["user", "add", "gotomeeting", "alice"], "");
+
+    let browser = fixture_dir().join("browser.mjs");
+    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir), ("BROWSER", &browser)]);
+    let app = Session::start(&driver.url(), &desktop_binary());
+
+    // Authorize alice (the $BROWSER script logs in at the provider).
+    app.click(&app.wait_for("nav .service", WAIT));
+    app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
+    app.click(&app.button("Authorize"));
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
+
+    // Build the GoToMeeting body in the JSON form.
+    app.click(&app.wait_for("[data-testid=tab-request]", WAIT));
+    app.select("select[aria-label=Method]", "POST");
+    app.fill("[data-testid=request-url]", "/meetings");
+    app.click(&app.button("JSON form"));
+    let fields: [(&str, &str, &str); 7] = [
+        ("subject", "string", "Weekly sync"),
+        ("starttime", "string", "2026-12-01T15:00:00Z"),
+        ("endtime", "string", "2026-12-01T16:00:00Z"),
+        ("passwordrequired", "boolean", "false"),
+        ("conferencecallinfo", "string", "Free"),
+        ("timezonekey", "string", ""),
+        ("meetingtype", "string", "scheduled"),
+    ];
+    for (i, (key, kind, value)) in fields.iter().enumerate() {
+        app.click(&app.button("Add field"));
+        let row = format!(".rows > .row:nth-of-type({})", i + 1);
+        app.fill(&format!("{row} input.key"), key);
+        app.select(&format!("{row} select"), kind);
+        if *kind == "boolean" {
+            app.select(&format!("{row} select:nth-of-type(2)"), value);
+        } else if !value.is_empty() {
+            app.fill(&format!("{row} input.value"), value);
+        }
+    }
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| !t.is_empty());
+    assert_eq!(status, "201 Created");
+
+    // Find joinURL and copy it: the clipboard holds the URL.
+    app.fill("[data-testid=find-key]", "joinURL");
+    app.click(&app.button("Find"));
+    let url = app.wait_for_text("[data-testid=found-value]", WAIT, |t| {
+        t.starts_with("https://")
+    });
+    assert!(url.starts_with("https://meet.example.test/"), "{url}");
+    app.click(&app.wait_for("[data-testid=copy-found]", WAIT));
+    app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
+        t.contains("copied")
+    });
+    assert_eq!(clipboard(), url);
+    app.save_screenshot(&screenshot_path("gotomeeting-joinurl"))
+        .unwrap();
+
+    // The access token lives 4 s: after it expires, sending again just works,
+    // with one refresh at the provider.
+    let before = refreshes(&server);
+    std::thread::sleep(Duration::from_secs(5));
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
+        t == "201 Created"
+    });
+    assert_eq!(refreshes(&server), before + 1);
+
+    // A 50 MB answer opens as a tree and can be searched.
+    app.select("select[aria-label=Method]", "GET");
+    app.fill("[data-testid=request-url]", "/big?mb=50");
+    app.click(&app.button("None"));
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    let status = app.wait_for_text(
+        "[data-testid=response-status]",
+        Duration::from_secs(120),
+        |t| t.starts_with("200"),
+    );
+    assert_eq!(status, "200 OK");
+    app.wait_for_text("[data-testid=json-tree]", WAIT, |t| t.contains("items"));
+    app.fill("input[aria-label='Search keys and values']", "item 123456");
+    let search = app.wait_for("input[aria-label='Search keys and values']", WAIT);
+    app.type_text(&search, "\u{E007}");
+    let count = app.wait_for_text("[data-testid=search-count]", Duration::from_secs(60), |t| {
+        !t.is_empty()
+    });
+    assert!(
+        count.ends_with("/1"),
+        "one item is named `item 123456`: {count}"
+    );
+    // The match is revealed: its containers expand and it scrolls into view.
+    let hit = app.wait_for_text(".row.selected", WAIT, |t| t.contains("item 123456"));
+    assert!(hit.starts_with("name"), "{hit}");
+    app.save_screenshot(&screenshot_path("big-response"))
+        .unwrap();
+}

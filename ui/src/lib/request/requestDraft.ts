@@ -1,0 +1,89 @@
+// The request builder's editable state and its conversion to the
+// RequestSpec that Rust validates and sends.
+import type { BodyRow, Param, RequestSpec } from "../../api";
+
+export type BodyMode = "none" | "json-form" | "json" | "form" | "raw";
+
+export interface RequestDraft {
+  method: string;
+  url: string;
+  query: Param[];
+  headers: Param[];
+  bodyMode: BodyMode;
+  jsonText: string;
+  rows: BodyRow[];
+  formFields: Param[];
+  rawText: string;
+  rawContentType: string;
+  /** "" sends with no token. */
+  user: string;
+}
+
+export function emptyDraft(user: string): RequestDraft {
+  return {
+    method: "GET",
+    url: "",
+    query: [],
+    headers: [],
+    bodyMode: "none",
+    jsonText: "{\n  \n}",
+    rows: [],
+    formFields: [],
+    rawText: "",
+    rawContentType: "text/plain",
+    user,
+  };
+}
+
+/** The JSON form's rows under one root object, as Rust expects them. */
+export function formRoot(rows: BodyRow[]): BodyRow {
+  return { key: "", type: "object", value: "", children: rows };
+}
+
+const filled = (params: Param[]): Param[] => params.filter((p) => p.name.trim() !== "" || p.value !== "");
+
+/** `jsonText` must already hold the form's JSON when bodyMode is "json-form". */
+export function toSpec(draft: RequestDraft): RequestSpec {
+  const body: RequestSpec["body"] =
+    draft.bodyMode === "none"
+      ? { kind: "none" }
+      : draft.bodyMode === "form"
+        ? { kind: "form", fields: filled(draft.formFields) }
+        : draft.bodyMode === "raw"
+          ? { kind: "raw", content_type: draft.rawContentType, text: draft.rawText }
+          : { kind: "json", text: draft.jsonText };
+  return {
+    method: draft.method.trim(),
+    url: draft.url.trim(),
+    query: filled(draft.query),
+    headers: filled(draft.headers),
+    body,
+  };
+}
+
+/** A request from cURL import or history back into the editable state. */
+export function fromSpec(spec: RequestSpec, user: string): RequestDraft {
+  const draft = emptyDraft(user);
+  draft.method = spec.method;
+  draft.url = spec.url;
+  draft.query = spec.query.map((p) => ({ ...p }));
+  draft.headers = spec.headers.map((p) => ({ ...p }));
+  switch (spec.body.kind) {
+    case "json":
+      draft.bodyMode = "json";
+      draft.jsonText = spec.body.text;
+      break;
+    case "form":
+      draft.bodyMode = "form";
+      draft.formFields = spec.body.fields.map((p) => ({ ...p }));
+      break;
+    case "raw":
+      draft.bodyMode = "raw";
+      draft.rawText = spec.body.text;
+      draft.rawContentType = spec.body.content_type;
+      break;
+    case "none":
+      break;
+  }
+  return draft;
+}
