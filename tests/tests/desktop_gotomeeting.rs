@@ -38,6 +38,21 @@ fn cli(data_dir: &Path, args: &[&str], stdin: &str) {
     );
 }
 
+fn cli_output(data_dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("run the latchkey CLI");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// How many refresh-token requests the provider has answered.
 fn refreshes(server: &OauthServer) -> u64 {
     let stats: serde_json::Value = ureq::get(&format!("{}/__test/stats", server.issuer))
@@ -180,4 +195,20 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     assert!(hit.starts_with("name"), "{hit}");
     app.save_screenshot(&screenshot_path("big-response"))
         .unwrap();
+
+    // History lists what was sent, newest first, and the page never holds
+    // the access token (nor does anything else in the window).
+    app.click(&app.wait_for("[data-testid=open-history]", WAIT));
+    let list = app.wait_for_text(".history .list", WAIT, |t| t.contains("/meetings"));
+    assert!(list.contains("201"), "{list}");
+    app.click(&app.wait_for(".history .list li:nth-of-type(2) button", WAIT));
+    app.wait_for_text(".history .entry", WAIT, |t| t.contains("Weekly sync"));
+    app.save_screenshot(&screenshot_path("history")).unwrap();
+    let token = cli_output(&data_dir, &["token", "gotomeeting", "alice"]);
+    assert!(token.len() > 20, "a token: {token}");
+    let page = app.execute("return document.documentElement.outerHTML", vec![]);
+    assert!(
+        !page.as_str().unwrap().contains(token.trim()),
+        "the access token is in the DOM"
+    );
 }

@@ -36,6 +36,7 @@ export type { FindResult } from "./bindings/FindResult";
 export type { HistoryEntry } from "./bindings/HistoryEntry";
 export type { HistoryFilter } from "./bindings/HistoryFilter";
 export type { HistoryPage } from "./bindings/HistoryPage";
+export type { HistorySummary } from "./bindings/HistorySummary";
 export type { HttpResponse } from "./bindings/HttpResponse";
 export type { JsonNode } from "./bindings/JsonNode";
 export type { PathQueryResult } from "./bindings/PathQueryResult";

@@ -1,12 +1,14 @@
 // Shared screen state: the services in the sidebar, their users, and what the
 // main area shows. Data comes from src/api; nothing here talks to Tauri.
-import { listServices, listUsers, type Service, type User } from "../api";
+import { listServices, listUsers, type ApiError, type RequestSpec, type SendOutcome, type Service, type User } from "../api";
+import type { RequestDraft } from "./request/requestDraft";
 
 export type View =
   | { kind: "home" }
   | { kind: "new-service" }
   | { kind: "service"; slug: string }
-  | { kind: "edit-service"; slug: string };
+  | { kind: "edit-service"; slug: string }
+  | { kind: "history" };
 
 export const workspace = $state({
   services: [] as Service[],
@@ -31,3 +33,10 @@ export async function reloadWorkspace(): Promise<void> {
 export function show(view: View): void {
   workspace.view = view;
 }
+
+/** A request to load into a service's builder (from history), taken once. */
+export const pendingDraft = $state({ slug: "", spec: null as RequestSpec | null, user: "" });
+
+/** Each service's request draft and last answer, kept across views. */
+export const drafts: Record<string, RequestDraft> = $state({});
+export const answers: Record<string, { outcome: SendOutcome | null; error: ApiError | null }> = $state({});
