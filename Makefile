@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KEYRING := scripts/with-keyring.sh
 
-.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots
+.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots bench bench-api
 
 help:
 	@echo "make run    build and start the desktop app (inside Xvfb when there is no display)"
@@ -45,6 +45,17 @@ e2e: ui
 	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
 		cargo test -p latchkey-e2e --locked -- --ignored --test-threads=1
+
+# Benchmarks: Latchkey against baselines in the same run, printed as a
+# table of ratios (crates/latchkey-cli/benches/latchkey.rs). Not part of
+# `make test`; needs no keyring (a temp key file via LATCHKEY_KEY_FILE).
+bench:
+	cargo bench -p latchkey-cli --bench latchkey --locked
+
+# The local API (issue 7): POST .../request through `latchkey serve`'s
+# server vs the same upstream called directly, as ratios (loopback only).
+bench-api:
+	cargo bench -p latchkey-cli --bench local_api --locked
 
 # Rewrite ui/src/api/bindings from the Rust types (commit the result).
 bindings:

@@ -1,6 +1,7 @@
 //! The desktop shell. It wires plugins and state, and exposes thin commands
 //! that call `latchkey-core`; no product rule lives here.
 
+mod api_commands;
 mod auth_commands;
 mod commands;
 mod request_commands;
@@ -19,9 +20,15 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        // Reopen at the size and place the person left it.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
             let handle = app.handle().clone();
             app.manage(state::AppState::new(move |event| forward(&handle, event)));
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                api_commands::resume(&handle.state::<state::AppState>()).await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -59,6 +66,13 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             request_commands::history_entry,
             request_commands::delete_history,
             request_commands::clear_history,
+            request_commands::list_saved_requests,
+            request_commands::save_request,
+            request_commands::delete_saved_request,
+            request_commands::run_extractors,
+            api_commands::local_api_status,
+            api_commands::set_local_api,
+            api_commands::rotate_api_key,
         ])
 }
 

@@ -1,7 +1,10 @@
 //! Commands for the request builder, the response explorer and history.
 
 use crate::state::AppState;
-use latchkey_core::http::{from_curl, HistoryEntry, HistoryFilter, HistoryPage, RequestSpec};
+use latchkey_core::http::{
+    from_curl, ExtractedValue, Extractor, HistoryEntry, HistoryFilter, HistoryPage, RequestSpec,
+    SavedRequest, SavedRequestInput,
+};
 use latchkey_core::json::{
     json_to_rows, parse_json, rows_to_json, BodyRow, ChildPage, FindResult, JsonDocumentCache,
     PathQueryResult, SearchQuery, SearchResult,
@@ -153,4 +156,52 @@ pub async fn clear_history(
 ) -> CmdResult<usize> {
     let core = state.latchkey()?;
     blocking(move || core.clear_history(service.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn list_saved_requests(
+    state: State<'_, AppState>,
+    service: String,
+) -> CmdResult<Vec<SavedRequest>> {
+    let core = state.latchkey()?;
+    blocking(move || core.list_saved_requests(&service)).await
+}
+
+/// Saves under `name`, replacing the saved request of that name if `replace`.
+#[tauri::command]
+pub async fn save_request(
+    state: State<'_, AppState>,
+    service: String,
+    input: SavedRequestInput,
+    replace: bool,
+) -> CmdResult<SavedRequest> {
+    let core = state.latchkey()?;
+    blocking(move || {
+        if replace {
+            core.update_saved_request(&service, &input.name, &input)
+        } else {
+            core.create_saved_request(&service, &input)
+        }
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn delete_saved_request(
+    state: State<'_, AppState>,
+    service: String,
+    name: String,
+) -> CmdResult<()> {
+    let core = state.latchkey()?;
+    blocking(move || core.delete_saved_request(&service, &name)).await
+}
+
+/// Runs a saved request's extractors on a response kept for the viewer.
+#[tauri::command]
+pub async fn run_extractors(
+    state: State<'_, AppState>,
+    doc: String,
+    extractors: Vec<Extractor>,
+) -> CmdResult<Vec<ExtractedValue>> {
+    on_documents(&state, move |c| c.extract(&doc, &extractors)).await
 }

@@ -4,9 +4,11 @@
 
 use latchkey_core::http::CancellationToken;
 use latchkey_core::json::{CacheLimits, JsonDocumentCache};
+use latchkey_core::local_api::ServerHandle;
 use latchkey_core::oauth::AuthEvent;
 use latchkey_core::{ErrorPayload, Latchkey};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tauri::async_runtime::JoinHandle;
 
@@ -22,6 +24,9 @@ pub struct AppState {
     sends: Mutex<HashMap<String, CancellationToken>>,
     /// Parsed response bodies the tree pages through.
     pub documents: Arc<JsonDocumentCache>,
+    /// The local automation API while it serves.
+    api: tokio::sync::Mutex<Option<ServerHandle>>,
+    api_problem: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -32,6 +37,8 @@ impl AppState {
             logins: Mutex::new(HashMap::new()),
             sends: Mutex::new(HashMap::new()),
             documents: Arc::new(JsonDocumentCache::new(CacheLimits::default())),
+            api: tokio::sync::Mutex::new(None),
+            api_problem: Mutex::new(None),
         }
     }
 
@@ -67,6 +74,31 @@ impl AppState {
         if let Some(old) = logins.insert((service.into(), user.into()), task) {
             old.abort();
         }
+    }
+
+    /// Replaces the running API server (stopping the old one first).
+    pub async fn set_api_server(&self, next: Option<ServerHandle>) {
+        let mut slot = self.api.lock().await;
+        if let Some(old) = slot.take() {
+            // Stopping only fails if the server already ended; nothing to do.
+            let _ = old.stop().await;
+        }
+        *slot = next;
+    }
+
+    pub async fn api_address(&self) -> Option<SocketAddr> {
+        self.api.lock().await.as_ref().map(ServerHandle::local_addr)
+    }
+
+    pub fn api_problem(&self) -> Option<String> {
+        self.api_problem
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_api_problem(&self, problem: Option<String>) {
+        *self.api_problem.lock().unwrap_or_else(|p| p.into_inner()) = problem;
     }
 
     /// A cancellation token for a new send, registered under `id`.

@@ -71,7 +71,7 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
     ]);
     let app = Session::start(&driver.url(), &desktop_binary());
 
-    let service = app.wait_for("nav .service", WAIT);
+    let service = app.wait_for("nav ul.services .service", WAIT);
     app.click(&service);
     app.wait_for_text("table.users", WAIT, |t| t.contains("Not authorized"));
     app.click(&app.button("Authorize"));

@@ -109,7 +109,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     let app = Session::start(&driver.url(), &desktop_binary());
 
     // Authorize alice (the $BROWSER script logs in at the provider).
-    app.click(&app.wait_for("nav .service", WAIT));
+    app.click(&app.wait_for("nav ul.services .service", WAIT));
     app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
     app.click(&app.button("Authorize"));
     app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
@@ -158,6 +158,13 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.save_screenshot(&screenshot_path("gotomeeting-joinurl"))
         .unwrap();
 
+    // Save it as "Create meeting", extracting joinURL after every send.
+    app.click(&app.button("Save…"));
+    app.fill("input[aria-label=Name]", "Create meeting");
+    app.fill("input[aria-label='Values to extract']", "joinURL");
+    app.click(&app.button("Save"));
+    app.wait_for_text("[data-testid=status-notice]", WAIT, |t| t.contains("Saved"));
+
     // The access token lives 4 s: after it expires, sending again just works,
     // with one refresh at the provider.
     let before = refreshes(&server);
@@ -167,6 +174,11 @@ fn create_a_meeting_find_join_url_and_copy_it() {
         t == "201 Created"
     });
     assert_eq!(refreshes(&server), before + 1);
+    let extracted = app.wait_for_text("[data-testid=extracted]", WAIT, |t| !t.is_empty());
+    assert!(
+        extracted.contains("https://meet.example.test/"),
+        "{extracted}"
+    );
 
     // A 50 MB answer opens as a tree and can be searched.
     app.select("select[aria-label=Method]", "GET");

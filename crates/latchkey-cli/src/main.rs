@@ -2,14 +2,20 @@
 //! function and prints the answer.
 
 mod auth_cmd;
+mod failure;
+mod history_cmd;
+mod json_cmd;
 mod output;
 mod presets_cmd;
+mod request_cmd;
 mod secret_input;
+mod serve_cmd;
 mod service_cmd;
 mod user_cmd;
 
 use clap::{Parser, Subcommand};
-use latchkey_core::{ErrorCode, KeyringState, Latchkey};
+use failure::Failure;
+use latchkey_core::{KeyringState, Latchkey};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,8 +31,10 @@ struct Cli {
     data_dir: Option<PathBuf>,
 
     /// Machine-readable JSON on stdout.
-    #[arg(long, global = true)]
-    json: bool,
+    // A string, not a bool: `request --json BODY` shares the id, and clap
+    // copies a global's value between a command and its subcommands by id.
+    #[arg(long, global = true, num_args = 0, default_missing_value = request_cmd::JSON_OUTPUT)]
+    json: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -82,6 +90,26 @@ enum Command {
     },
     /// Users with their status, scopes and time to expiry.
     Status { service: Option<String> },
+    /// Send a request as a user and print the body (or, with --find/--path, one value).
+    Request(Box<request_cmd::RequestArgs>),
+    /// Find a key anywhere in a JSON document and print its value.
+    Find(json_cmd::FindArgs),
+    /// Run a JSONPath (RFC 9535) query on a JSON document and print what it selects.
+    Path(json_cmd::PathArgs),
+    /// Past requests, newest first; `history show|rerun|clear`.
+    History(history_cmd::HistoryArgs),
+    /// Serve the local automation API on loopback (makes an API key on first run).
+    Serve {
+        /// 0 picks a free port; the first line printed names it.
+        #[arg(long, default_value_t = latchkey_core::local_api::DEFAULT_PORT)]
+        port: u16,
+        /// A loopback address (127.0.0.1 or ::1); other addresses are refused.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// The local API's key: `rotate` prints a new one, `status` says if one is set.
+    #[command(subcommand)]
+    ApiKey(serve_cmd::ApiKeyCommand),
     /// Revoke a user's tokens at the provider and remove them.
     Revoke {
         service: String,
@@ -92,39 +120,49 @@ enum Command {
     },
 }
 
+impl Cli {
+    /// Whether output (and errors) should be JSON. `request --json` is its body.
+    fn json_output(&self) -> bool {
+        self.json.is_some() && !matches!(self.command, Command::Request(_))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            if cli.json {
-                eprintln!("{}", serde_json::json!(err.to_payload()));
-            } else {
-                eprintln!("latchkey: {err}");
-            }
-            ExitCode::from(exit_code(err.code()))
+        Err(failure) => {
+            failure.report(cli.json_output());
+            ExitCode::from(failure.exit_code())
         }
     }
 }
 
-/// 2 for input the person can fix, 1 for everything that failed at run time.
-fn exit_code(code: ErrorCode) -> u8 {
-    match code {
-        ErrorCode::InvalidInput | ErrorCode::NotFound | ErrorCode::Conflict => 2,
-        _ => 1,
-    }
-}
-
-fn run(cli: &Cli) -> latchkey_core::Result<()> {
+fn run(cli: &Cli) -> Result<(), Failure> {
     let open = || Latchkey::open(cli.data_dir.as_deref());
+    let json = cli.json_output();
     match &cli.command {
-        Command::Info => info(cli),
-        Command::Service(command) => service_cmd::run(&open()?, command, cli.json),
-        Command::User(command) => user_cmd::run(&open()?, command, cli.json),
-        Command::Presets { command } => presets_cmd::run(command.as_ref(), cli.json),
-        Command::LoginLink { service, user } => {
-            auth_cmd::login_link(&open()?, service, user, cli.json)
-        }
+        Command::Request(args) => request_cmd::request(&open()?, args),
+        Command::Find(args) => json_cmd::find(args, json),
+        Command::Path(args) => json_cmd::path(args, json),
+        Command::History(args) => history_cmd::run(&open()?, args, json),
+        _ => Ok(run_core(cli)?),
+    }
+}
+
+/// The commands whose only failures are the core's errors.
+fn run_core(cli: &Cli) -> latchkey_core::Result<()> {
+    let open = || Latchkey::open(cli.data_dir.as_deref());
+    let json = cli.json_output();
+    match &cli.command {
+        Command::Request(_) | Command::Find(_) | Command::Path(_) | Command::History(_) => Ok(()),
+        Command::Serve { port, bind } => serve_cmd::serve(open()?, *port, bind),
+        Command::ApiKey(command) => serve_cmd::api_key(&open()?, command, json),
+        Command::Info => info(cli, json),
+        Command::Service(command) => service_cmd::run(&open()?, command, json),
+        Command::User(command) => user_cmd::run(&open()?, command, json),
+        Command::Presets { command } => presets_cmd::run(command.as_ref(), json),
+        Command::LoginLink { service, user } => auth_cmd::login_link(&open()?, service, user, json),
         Command::Authorize {
             service,
             user,
@@ -143,25 +181,25 @@ fn run(cli: &Cli) -> latchkey_core::Result<()> {
                 device: *device,
                 client_credentials: *client_credentials,
             };
-            auth_cmd::authorize(&open()?, &args, cli.json)
+            auth_cmd::authorize(&open()?, &args, json)
         }
         Command::Token {
             service,
             user,
             refresh,
         } => auth_cmd::token(&open()?, service, user.as_deref(), *refresh),
-        Command::Status { service } => auth_cmd::status(&open()?, service.as_deref(), cli.json),
+        Command::Status { service } => auth_cmd::status(&open()?, service.as_deref(), json),
         Command::Revoke {
             service,
             user,
             force,
-        } => auth_cmd::revoke(&open()?, service, user, *force, cli.json),
+        } => auth_cmd::revoke(&open()?, service, user, *force, json),
     }
 }
 
-fn info(cli: &Cli) -> latchkey_core::Result<()> {
+fn info(cli: &Cli, json: bool) -> latchkey_core::Result<()> {
     let info = latchkey_core::app_info(cli.data_dir.as_deref())?;
-    if cli.json {
+    if json {
         return output::json(&info);
     }
     let mark = match info.keyring.state {

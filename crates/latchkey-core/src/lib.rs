@@ -11,6 +11,7 @@ pub mod http;
 pub mod json;
 pub mod keyring_probe;
 pub mod latchkey;
+pub mod local_api;
 pub mod oauth;
 pub mod paths;
 pub mod presets;
@@ -25,8 +26,8 @@ pub use auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 pub use discovery::DiscoveredEndpoints;
 pub use error::{Error, ErrorCode, ErrorPayload, FieldError, Result};
 pub use keyring_probe::{KeyringState, KeyringStatus};
+pub use latchkey::{ancestors, SendInput, SendOutcome, SendRequest, Sent};
 pub use latchkey::{Latchkey, DEFAULT_LOGIN_TIMEOUT};
-pub use latchkey::{SendRequest, Sent};
 pub use oauth::{
     AuthEvent, AuthEventKind, AuthSettings, DeviceAuthorization, DevicePrompt, LoginLink,
     LoopbackAuthorization, ValidToken,

@@ -22,6 +22,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::http::RequestSpec::export_all(&cfg)?;
     crate::http::SendOptions::export_all(&cfg)?;
     crate::Sent::export_all(&cfg)?;
+    crate::SendInput::export_all(&cfg)?;
+    crate::SendOutcome::export_all(&cfg)?;
     crate::http::HistoryFilter::export_all(&cfg)?;
     crate::http::HistoryPage::export_all(&cfg)?;
     crate::http::HistoryEntry::export_all(&cfg)?;
@@ -39,6 +41,9 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::AuthEvent::export_all(&cfg)?;
     crate::LoginLink::export_all(&cfg)?;
     crate::DevicePrompt::export_all(&cfg)?;
+    crate::local_api::ApiKeyStatus::export_all(&cfg)?;
+    crate::local_api::LocalApiStatus::export_all(&cfg)?;
+    crate::local_api::RevealedApiKey::export_all(&cfg)?;
     Ok(())
 }
 

@@ -16,6 +16,10 @@ import type { SearchQuery } from "./bindings/SearchQuery";
 import type { SearchResult } from "./bindings/SearchResult";
 import type { SendInput } from "./bindings/SendInput";
 import type { SendOutcome } from "./bindings/SendOutcome";
+import type { ExtractedValue } from "./bindings/ExtractedValue";
+import type { Extractor } from "./bindings/Extractor";
+import type { SavedRequest } from "./bindings/SavedRequest";
+import type { SavedRequestInput } from "./bindings/SavedRequestInput";
 import type { DevicePrompt } from "./bindings/DevicePrompt";
 import type { LoginLink } from "./bindings/LoginLink";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -47,6 +51,9 @@ export type { SearchHit } from "./bindings/SearchHit";
 export type { SearchResult } from "./bindings/SearchResult";
 export type { SendInput } from "./bindings/SendInput";
 export type { SendOutcome } from "./bindings/SendOutcome";
+export type { ExtractedValue } from "./bindings/ExtractedValue";
+export type { Extractor } from "./bindings/Extractor";
+export type { SavedRequest } from "./bindings/SavedRequest";
 export type { DevicePrompt } from "./bindings/DevicePrompt";
 export type { LoginLink } from "./bindings/LoginLink";
 export type { AuthKind } from "./bindings/AuthKind";
@@ -139,6 +146,14 @@ export const jsonSearch = (doc: string, query: SearchQuery): Promise<SearchResul
 export const jsonAncestors = (path: string): Promise<string[]> => call("json_ancestors", { path });
 export const rowsToJsonText = (root: BodyRow): Promise<string> => call("rows_to_json_text", { root });
 export const jsonTextToRows = (text: string): Promise<BodyRow> => call("json_text_to_rows", { text });
+
+export const listSavedRequests = (service: string): Promise<SavedRequest[]> => call("list_saved_requests", { service });
+export const saveRequest = (service: string, input: SavedRequestInput, replace: boolean): Promise<SavedRequest> =>
+  call("save_request", { service, input, replace });
+export const deleteSavedRequest = (service: string, name: string): Promise<void> =>
+  call("delete_saved_request", { service, name });
+export const runExtractors = (doc: string, extractors: Extractor[]): Promise<ExtractedValue[]> =>
+  call("run_extractors", { doc, extractors });
 
 export const listHistory = (filter: HistoryFilter): Promise<HistoryPage> => call("list_history", { filter });
 export const historyEntry = (id: number): Promise<HistoryEntry> => call("history_entry", { id });

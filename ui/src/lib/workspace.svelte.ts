@@ -1,6 +1,16 @@
 // Shared screen state: the services in the sidebar, their users, and what the
 // main area shows. Data comes from src/api; nothing here talks to Tauri.
-import { listServices, listUsers, type ApiError, type RequestSpec, type SendOutcome, type Service, type User } from "../api";
+import {
+  listServices,
+  listUsers,
+  type ApiError,
+  type ExtractedValue,
+  type RequestSpec,
+  type SavedRequest,
+  type SendOutcome,
+  type Service,
+  type User,
+} from "../api";
 import type { RequestDraft } from "./request/requestDraft";
 
 export type View =
@@ -39,4 +49,9 @@ export const pendingDraft = $state({ slug: "", spec: null as RequestSpec | null,
 
 /** Each service's request draft and last answer, kept across views. */
 export const drafts: Record<string, RequestDraft> = $state({});
-export const answers: Record<string, { outcome: SendOutcome | null; error: ApiError | null }> = $state({});
+export const answers: Record<
+  string,
+  { outcome: SendOutcome | null; error: ApiError | null; extracted: ExtractedValue[] }
+> = $state({});
+/** The saved request each service's builder was loaded from, if any. */
+export const activeSaved: Record<string, SavedRequest | null> = $state({});

@@ -252,6 +252,18 @@ impl JsonDocumentCache {
     pub fn query_path(&self, id: &str, expression: &str) -> Result<PathQueryResult> {
         query_path(&*self.get(id)?, expression)
     }
+
+    /// A saved request's extractors run on a kept document.
+    pub fn extract(
+        &self,
+        id: &str,
+        extractors: &[crate::http::Extractor],
+    ) -> Result<Vec<crate::http::ExtractedValue>> {
+        Ok(crate::http::run_extractors(
+            Some(&*self.get(id)?),
+            extractors,
+        ))
+    }
 }
 
 fn resolve<'a>(doc: &'a Value, segments: &[PathSegment], path: &str) -> Result<&'a Value> {

@@ -3,13 +3,16 @@
 //! so listing services works even without a keyring.
 
 mod auth;
+mod curl_as;
 mod requests;
 mod send_as;
 mod services;
 mod users;
+mod viewer;
 
 pub use auth::DEFAULT_LOGIN_TIMEOUT;
 pub use requests::{SendRequest, Sent};
+pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
 
 use crate::error::Result;
 use crate::paths::DataDir;

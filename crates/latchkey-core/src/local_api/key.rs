@@ -1,0 +1,129 @@
+//! The local API's key: 32 random bytes shown once as `lk_<base64url>`,
+//! stored only as its SHA-256 (in `meta`), compared in constant time. The
+//! key is random and long, so an unsalted hash is enough: nothing to guess.
+//! Every request re-reads the hash, so a rotation by another process (the
+//! CLI while the app serves) takes effect at once.
+
+use crate::error::{Error, Result};
+use crate::latchkey::Latchkey;
+use crate::store::{meta, now_ms};
+use crate::vault::Secret;
+use base64::Engine as _;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use ts_rs::TS;
+
+const HASH_KEY: &str = "local_api_key_sha256";
+const CREATED_KEY: &str = "local_api_key_created_at";
+const PREFIX: &str = "lk_";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ApiKeyStatus {
+    /// Whether a key exists (the API refuses every call until one does).
+    pub configured: bool,
+    /// When the current key was made, unix milliseconds.
+    pub created_at: Option<i64>,
+}
+
+fn hash_hex(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_key() -> Result<Secret> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Internal(format!("the OS random generator failed: {e}")))?;
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    Ok(Secret::new(format!("{PREFIX}{text}")))
+}
+
+impl Latchkey {
+    /// The local API key's state (never the key: only its hash is kept).
+    pub fn api_key_status(&self) -> Result<ApiKeyStatus> {
+        self.store().read(|conn| {
+            let configured = meta::get(conn, HASH_KEY)?.is_some();
+            let created_at = meta::get(conn, CREATED_KEY)?.and_then(|t| t.parse().ok());
+            Ok(ApiKeyStatus {
+                configured,
+                created_at,
+            })
+        })
+    }
+
+    /// Makes the key on first enable and returns it (to show once); `None`
+    /// when one exists already (it cannot be shown again: rotate instead).
+    pub fn enable_api_key(&self) -> Result<Option<Secret>> {
+        let key = new_key()?;
+        let hash = hash_hex(key.expose());
+        let created = self.store().write(|tx| {
+            if meta::get(tx, HASH_KEY)?.is_some() {
+                return Ok(false);
+            }
+            meta::set(tx, HASH_KEY, &hash)?;
+            meta::set(tx, CREATED_KEY, &now_ms().to_string())?;
+            Ok(true)
+        })?;
+        Ok(created.then_some(key))
+    }
+
+    /// Replaces the key (the old one stops working at once); returns the new one.
+    pub fn rotate_api_key(&self) -> Result<Secret> {
+        let key = new_key()?;
+        let hash = hash_hex(key.expose());
+        self.store().write(|tx| {
+            meta::set(tx, HASH_KEY, &hash)?;
+            meta::set(tx, CREATED_KEY, &now_ms().to_string())
+        })?;
+        Ok(key)
+    }
+
+    /// Whether `presented` is the current key. False when none is set.
+    pub fn verify_api_key(&self, presented: &str) -> Result<bool> {
+        let Some(stored) = self.store().read(|conn| meta::get(conn, HASH_KEY))? else {
+            return Ok(false);
+        };
+        let given = hash_hex(presented);
+        Ok(given.as_bytes().ct_eq(stored.as_bytes()).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_long_random_and_prefixed() {
+        let a = new_key().unwrap();
+        let b = new_key().unwrap();
+        assert!(a.expose().starts_with("lk_"));
+        assert_eq!(a.expose().len(), 3 + 43);
+        assert_ne!(a.expose(), b.expose());
+        assert_eq!(hash_hex("abc").len(), 64);
+    }
+
+    #[test]
+    fn enable_once_rotate_and_verify() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = Latchkey::open(Some(tmp.path())).unwrap();
+        assert!(!app.api_key_status().unwrap().configured);
+        assert!(!app.verify_api_key("").unwrap());
+        let first = app.enable_api_key().unwrap().unwrap();
+        assert!(app.enable_api_key().unwrap().is_none());
+        assert!(app.verify_api_key(first.expose()).unwrap());
+        assert!(!app.verify_api_key("lk_wrong").unwrap());
+        let second = app.rotate_api_key().unwrap();
+        assert!(!app.verify_api_key(first.expose()).unwrap());
+        assert!(app.verify_api_key(second.expose()).unwrap());
+        let status = app.api_key_status().unwrap();
+        assert!(status.configured && status.created_at.is_some());
+        // Only the hash is stored.
+        let stored = app
+            .store()
+            .read(|c| meta::get(c, HASH_KEY))
+            .unwrap()
+            .unwrap();
+        assert!(!stored.contains(second.expose()));
+    }
+}

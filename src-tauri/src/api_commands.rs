@@ -1,0 +1,91 @@
+//! The local automation API inside the desktop app: on when the person turns
+//! it on, remembered across restarts, same core and database as the CLI.
+
+use crate::state::AppState;
+use latchkey_core::local_api::{LocalApiSettings, LocalApiStatus, RevealedApiKey, Server};
+use latchkey_core::{Error, ErrorPayload, Latchkey};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use tauri::State;
+
+type CmdResult<T> = Result<T, ErrorPayload>;
+
+fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, port))
+}
+
+/// Starts serving on `port`; a taken port is an error naming it.
+async fn start(state: &AppState, core: Arc<Latchkey>, port: u16) -> latchkey_core::Result<()> {
+    let server = Server::bind(core, loopback(port)).await?;
+    state.set_api_server(Some(server.spawn())).await;
+    Ok(())
+}
+
+async fn status(state: &AppState, core: &Latchkey) -> latchkey_core::Result<LocalApiStatus> {
+    Ok(LocalApiStatus {
+        settings: core.local_api_settings()?,
+        serving_at: state.api_address().await.map(|a| format!("http://{a}")),
+        key: core.api_key_status()?,
+        problem: state.api_problem(),
+    })
+}
+
+/// On start-up: serve if the person left it on. Failure is shown in settings.
+pub async fn resume(state: &AppState) {
+    let Ok(core) = state.latchkey() else { return };
+    let Ok(settings) = core.local_api_settings() else {
+        return;
+    };
+    if settings.enabled {
+        let outcome = start(state, core, settings.port).await;
+        state.set_api_problem(outcome.err().map(|e| e.to_string()));
+    }
+}
+
+#[tauri::command]
+pub async fn local_api_status(state: State<'_, AppState>) -> CmdResult<LocalApiStatus> {
+    let core = state.latchkey()?;
+    Ok(status(&state, &core).await?)
+}
+
+/// Turns the API on or off (or moves it to another port). The first time it
+/// is turned on a key is made and returned, once.
+#[tauri::command]
+pub async fn set_local_api(
+    state: State<'_, AppState>,
+    settings: LocalApiSettings,
+) -> CmdResult<(LocalApiStatus, Option<RevealedApiKey>)> {
+    let core = state.latchkey()?;
+    state.set_api_server(None).await;
+    let mut new_key = None;
+    if settings.enabled {
+        core.set_local_api_settings(settings)?;
+        new_key = core.enable_api_key()?.map(|key| RevealedApiKey {
+            key: key.expose().to_string(),
+        });
+        if let Err(err) = start(&state, Arc::clone(&core), settings.port).await {
+            core.set_local_api_settings(LocalApiSettings {
+                enabled: false,
+                ..settings
+            })?;
+            state.set_api_problem(None);
+            return Err(err.into());
+        }
+    } else {
+        core.set_local_api_settings(settings)?;
+    }
+    state.set_api_problem(None);
+    Ok((status(&state, &core).await?, new_key))
+}
+
+/// A new key (the old one stops working at once), shown once.
+#[tauri::command]
+pub async fn rotate_api_key(state: State<'_, AppState>) -> CmdResult<RevealedApiKey> {
+    let core = state.latchkey()?;
+    let key = core
+        .rotate_api_key()
+        .map_err(|err| Error::Internal(format!("the key was not rotated: {err}")))?;
+    Ok(RevealedApiKey {
+        key: key.expose().to_string(),
+    })
+}
