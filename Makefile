@@ -44,7 +44,7 @@ test-rust: ui
 e2e: ui
 	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
-		cargo test -p latchkey-e2e --locked -- --ignored --test-threads=1
+		cargo test -p latchkey-e2e --locked --no-fail-fast -- --ignored --test-threads=1
 
 # Benchmarks: Latchkey against baselines in the same run, printed as a
 # table of ratios (crates/latchkey-cli/benches/latchkey.rs). Not part of

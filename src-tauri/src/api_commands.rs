@@ -14,13 +14,6 @@ fn loopback(port: u16) -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, port))
 }
 
-/// Starts serving on `port`; a taken port is an error naming it.
-async fn start(state: &AppState, core: Arc<Latchkey>, port: u16) -> latchkey_core::Result<()> {
-    let server = Server::bind(core, loopback(port)).await?;
-    state.set_api_server(Some(server.spawn())).await;
-    Ok(())
-}
-
 async fn status(state: &AppState, core: &Latchkey) -> latchkey_core::Result<LocalApiStatus> {
     Ok(LocalApiStatus {
         settings: core.local_api_settings()?,
@@ -37,8 +30,10 @@ pub async fn resume(state: &AppState) {
         return;
     };
     if settings.enabled {
-        let outcome = start(state, core, settings.port).await;
-        state.set_api_problem(outcome.err().map(|e| e.to_string()));
+        match Server::bind(core, loopback(settings.port)).await {
+            Ok(server) => state.set_api_server(Some(server.spawn())).await,
+            Err(err) => state.set_api_problem(Some(err.to_string())),
+        }
     }
 }
 
@@ -57,24 +52,19 @@ pub async fn set_local_api(
 ) -> CmdResult<(LocalApiStatus, Option<RevealedApiKey>)> {
     let core = state.latchkey()?;
     state.set_api_server(None).await;
+    state.set_api_problem(None);
     let mut new_key = None;
     if settings.enabled {
+        // Bind first: a taken port changes nothing, not even the key.
+        let server = Server::bind(Arc::clone(&core), loopback(settings.port)).await?;
         core.set_local_api_settings(settings)?;
         new_key = core.enable_api_key()?.map(|key| RevealedApiKey {
             key: key.expose().to_string(),
         });
-        if let Err(err) = start(&state, Arc::clone(&core), settings.port).await {
-            core.set_local_api_settings(LocalApiSettings {
-                enabled: false,
-                ..settings
-            })?;
-            state.set_api_problem(None);
-            return Err(err.into());
-        }
+        state.set_api_server(Some(server.spawn())).await;
     } else {
         core.set_local_api_settings(settings)?;
     }
-    state.set_api_problem(None);
     Ok((status(&state, &core).await?, new_key))
 }
 

@@ -73,6 +73,7 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
 
     let service = app.wait_for("nav ul.services .service", WAIT);
     app.click(&service);
+    app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
     app.wait_for_text("table.users", WAIT, |t| t.contains("Not authorized"));
     app.click(&app.button("Authorize"));
 

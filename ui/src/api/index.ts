@@ -19,6 +19,9 @@ import type { SendOutcome } from "./bindings/SendOutcome";
 import type { ExtractedValue } from "./bindings/ExtractedValue";
 import type { Extractor } from "./bindings/Extractor";
 import type { SavedRequest } from "./bindings/SavedRequest";
+import type { LocalApiSettings } from "./bindings/LocalApiSettings";
+import type { LocalApiStatus } from "./bindings/LocalApiStatus";
+import type { RevealedApiKey } from "./bindings/RevealedApiKey";
 import type { SavedRequestInput } from "./bindings/SavedRequestInput";
 import type { DevicePrompt } from "./bindings/DevicePrompt";
 import type { LoginLink } from "./bindings/LoginLink";
@@ -54,6 +57,9 @@ export type { SendOutcome } from "./bindings/SendOutcome";
 export type { ExtractedValue } from "./bindings/ExtractedValue";
 export type { Extractor } from "./bindings/Extractor";
 export type { SavedRequest } from "./bindings/SavedRequest";
+export type { LocalApiSettings } from "./bindings/LocalApiSettings";
+export type { LocalApiStatus } from "./bindings/LocalApiStatus";
+export type { RevealedApiKey } from "./bindings/RevealedApiKey";
 export type { DevicePrompt } from "./bindings/DevicePrompt";
 export type { LoginLink } from "./bindings/LoginLink";
 export type { AuthKind } from "./bindings/AuthKind";
@@ -154,6 +160,12 @@ export const deleteSavedRequest = (service: string, name: string): Promise<void>
   call("delete_saved_request", { service, name });
 export const runExtractors = (doc: string, extractors: Extractor[]): Promise<ExtractedValue[]> =>
   call("run_extractors", { doc, extractors });
+
+export const localApiStatus = (): Promise<LocalApiStatus> => call("local_api_status");
+/** Turns the local API on or off; the first time on, the new key comes back once. */
+export const setLocalApi = (settings: LocalApiSettings): Promise<[LocalApiStatus, RevealedApiKey | null]> =>
+  call("set_local_api", { settings });
+export const rotateApiKey = (): Promise<RevealedApiKey> => call("rotate_api_key");
 
 export const listHistory = (filter: HistoryFilter): Promise<HistoryPage> => call("list_history", { filter });
 export const historyEntry = (id: number): Promise<HistoryEntry> => call("history_entry", { id });

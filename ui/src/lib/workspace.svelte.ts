@@ -18,7 +18,8 @@ export type View =
   | { kind: "new-service" }
   | { kind: "service"; slug: string }
   | { kind: "edit-service"; slug: string }
-  | { kind: "history" };
+  | { kind: "history" }
+  | { kind: "settings" };
 
 export const workspace = $state({
   services: [] as Service[],
@@ -55,3 +56,5 @@ export const answers: Record<
 > = $state({});
 /** The saved request each service's builder was loaded from, if any. */
 export const activeSaved: Record<string, SavedRequest | null> = $state({});
+/** Where the local API serves, for the status bar (null: off). */
+export const localApi = $state({ servingAt: null as string | null });
