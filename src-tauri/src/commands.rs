@@ -108,3 +108,22 @@ pub async fn remove_user(
 ) -> CmdResult<User> {
     with_core(state, move |core| core.remove_user(&service, &external_id)).await
 }
+
+/// Services as an export document (pretty JSON), never with secrets: the
+/// window copies it; `latchkey service export --with-secrets` is the way to
+/// include them, explicitly.
+#[tauri::command]
+pub async fn export_services(state: State<'_, AppState>, slugs: Vec<String>) -> CmdResult<String> {
+    with_core(state, move |core| {
+        let document = core.export_services(&slugs, false)?;
+        serde_json::to_string_pretty(&document)
+            .map_err(|err| Error::Internal(format!("cannot print the export: {err}")))
+    })
+    .await
+}
+
+/// Imports every service of a pasted export document, or none.
+#[tauri::command]
+pub async fn import_services(state: State<'_, AppState>, text: String) -> CmdResult<Vec<Service>> {
+    with_core(state, move |core| core.import_services(&text)).await
+}

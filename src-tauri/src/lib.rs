@@ -44,6 +44,8 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::list_users,
             commands::add_user,
             commands::remove_user,
+            commands::export_services,
+            commands::import_services,
             auth_commands::start_authorization,
             auth_commands::cancel_authorization,
             auth_commands::complete_pasted,

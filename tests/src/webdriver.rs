@@ -16,6 +16,13 @@ pub struct Session {
 #[derive(Clone)]
 pub struct Element(String);
 
+impl Element {
+    /// The element as a script argument (`arguments[i]` in the page).
+    pub fn arg(&self) -> Value {
+        json!({ ELEMENT_KEY: self.0 })
+    }
+}
+
 impl Session {
     /// Opens a session on the Tauri app at `application`.
     pub fn start(driver_url: &str, application: &Path) -> Self {

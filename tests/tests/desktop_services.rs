@@ -8,6 +8,15 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(30);
 const SECRET: &str = "e2e-client-secret-5f1c";
 
+/// The X clipboard as another program sees it.
+fn clipboard() -> String {
+    let out = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .output()
+        .expect("xclip reads the clipboard (make test installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run `make e2e`"]
 fn add_a_service_from_a_preset_then_a_user() {
@@ -78,6 +87,36 @@ fn add_a_service_from_a_preset_then_a_user() {
         !t.is_empty()
     });
     assert!(dup.contains("already has a user"), "{dup}");
+
+    // Export copies the service without its secret.
+    app.click(&app.button("Export"));
+    app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
+        t.contains("export document")
+    });
+    let exported = clipboard();
+    assert!(exported.contains("\"slug\": \"goto\""), "{exported}");
+    assert!(!exported.contains(SECRET), "the export holds the secret");
+
+    // Importing it again is refused (the slug exists) and adds nothing.
+    app.click(&app.wait_for("button[aria-label='Import services']", WAIT));
+    let area = app.wait_for("textarea[aria-label='Export document']", WAIT);
+    app.execute(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![area.arg(), serde_json::json!(exported)],
+    );
+    app.click(&app.button("Import"));
+    let refused = app.wait_for_text("[data-testid=import-error]", WAIT, |t| !t.is_empty());
+    assert!(refused.contains("goto"), "{refused}");
+    app.click(&app.button("Cancel"));
+
+    // Duplicate starts the form from the service under a new slug.
+    app.click(&app.button("Duplicate"));
+    let slug = app.wait_for("#slug", WAIT);
+    assert_eq!(app.value(&slug), "goto-copy");
+    app.click(&app.button("Add service"));
+    app.wait_for_text("nav[aria-label='Services and users']", WAIT, |t| {
+        t.contains("(copy)")
+    });
 
     // What the app stored is what the CLI sees (one database, two front ends).
     let out = std::process::Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))

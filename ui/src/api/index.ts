@@ -107,6 +107,11 @@ export const serviceInput = (slug: string): Promise<ServiceInput> => call("servi
 export const removeService = (slug: string, force: boolean): Promise<RemovedService> =>
   call("remove_service", { slug, force });
 
+/** Services as an export document (no secrets). */
+export const exportServices = (slugs: string[]): Promise<string> => call("export_services", { slugs });
+/** Imports every service of an export document, or none. */
+export const importServices = (text: string): Promise<Service[]> => call("import_services", { text });
+
 export const listUsers = (service: string): Promise<User[]> => call("list_users", { service });
 export const addUser = (service: string, input: UserInput): Promise<User> => call("add_user", { service, input });
 export const removeUser = (service: string, externalId: string): Promise<User> =>

@@ -18,6 +18,7 @@ export type View =
   | { kind: "new-service" }
   | { kind: "service"; slug: string }
   | { kind: "edit-service"; slug: string }
+  | { kind: "duplicate-service"; slug: string }
   | { kind: "history" }
   | { kind: "settings" };
 
