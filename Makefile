@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KEYRING := scripts/with-keyring.sh
 
-.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots bench bench-api
+.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots bench-explorer bench bench-api
 
 help:
 	@echo "make run    build and start the desktop app (inside Xvfb when there is no display)"
@@ -44,7 +44,7 @@ test-rust: ui
 e2e: ui
 	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
-		cargo test -p latchkey-e2e --locked --no-fail-fast -- --ignored --test-threads=1
+		cargo test -p latchkey-e2e --locked --no-fail-fast -- --ignored --skip bench_ --test-threads=1
 
 # Benchmarks: Latchkey against baselines in the same run, printed as a
 # table of ratios (crates/latchkey-cli/benches/latchkey.rs). Not part of
@@ -73,3 +73,9 @@ screenshots: ui
 	done
 	mkdir -p docs/screenshots
 	cp target/e2e-artifacts/*-light.png target/e2e-artifacts/*-dark.png docs/screenshots/
+
+# The response explorer on a 50 MB answer in the real app (not part of make test).
+bench-explorer: ui
+	cargo build -p latchkey-desktop -p latchkey-cli --locked
+	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
+		cargo test -p latchkey-e2e --locked --test bench_explorer -- --ignored --nocapture
