@@ -106,7 +106,11 @@ async fn history_never_stores_the_token_or_other_secrets() {
     let send = SendRequest {
         service: Some("echo".into()),
         user: Some("alice".into()),
-        request: meeting_request(),
+        // Typed in lower case: history keeps the method as validated and sent.
+        request: RequestSpec {
+            method: "post".into(),
+            ..meeting_request()
+        },
         source: HistorySource::Cli,
         ..Default::default()
     };
@@ -131,6 +135,7 @@ async fn history_never_stores_the_token_or_other_secrets() {
     assert_eq!(entry.summary.service.as_deref(), Some("echo"));
     assert_eq!(entry.summary.user.as_deref(), Some("alice"));
     assert_eq!(entry.summary.source, HistorySource::Cli);
+    assert_eq!(entry.summary.method, "POST");
     assert_eq!(
         entry.summary.url,
         format!("http://{addr}/api/meetings?code=%5Bredacted%5D&page=1")

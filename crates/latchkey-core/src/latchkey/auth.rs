@@ -168,10 +168,21 @@ impl Latchkey {
         force_refresh: bool,
     ) -> Result<ValidToken> {
         let (svc, usr) = self.service_user(service, user)?;
-        let (token, changed) = lifecycle::access_token(self, &svc, &usr, force_refresh).await?;
+        self.access_token_of(&svc, &usr, force_refresh).await
+    }
+
+    /// [`Latchkey::access_token`] for a service and user already read (a
+    /// send reads them once, with everything else it needs).
+    pub(crate) async fn access_token_of(
+        &self,
+        svc: &Service,
+        usr: &User,
+        force_refresh: bool,
+    ) -> Result<ValidToken> {
+        let (token, changed) = lifecycle::access_token(self, svc, usr, force_refresh).await?;
         if let Some(u) = changed {
             self.auth.emit(AuthEvent {
-                service: svc.spec.slug,
+                service: svc.spec.slug.clone(),
                 user: Some(u.external_id),
                 kind: AuthEventKind::StatusChanged { status: u.status },
             });
@@ -183,7 +194,16 @@ impl Latchkey {
     /// again when expired (or when `force_refresh`).
     pub async fn service_token(&self, service: &str, force_refresh: bool) -> Result<ValidToken> {
         let svc = self.get_service(service)?;
-        let result = client_credentials::service_token(self, &svc, force_refresh).await;
+        self.service_token_of(&svc, force_refresh).await
+    }
+
+    /// [`Latchkey::service_token`] for a service already read.
+    pub(crate) async fn service_token_of(
+        &self,
+        svc: &Service,
+        force_refresh: bool,
+    ) -> Result<ValidToken> {
+        let result = client_credentials::service_token(self, svc, force_refresh).await;
         if matches!(&result, Ok(t) if t.refreshed) || result.is_err() {
             let kind = match &result {
                 Ok(_) => AuthEventKind::Succeeded {
@@ -192,7 +212,7 @@ impl Latchkey {
                 Err(e) => AuthEventKind::failed(e),
             };
             self.auth.emit(AuthEvent {
-                service: svc.spec.slug,
+                service: svc.spec.slug.clone(),
                 user: None,
                 kind,
             });
@@ -243,7 +263,8 @@ impl Latchkey {
         &self.auth
     }
 
-    fn service_user(&self, service: &str, user: &str) -> Result<(Service, User)> {
+    /// The service and its user, read together.
+    pub(crate) fn service_user(&self, service: &str, user: &str) -> Result<(Service, User)> {
         self.store.read(|conn| {
             let service = services::get(conn, service)?;
             let user = users::get(conn, &service, user)?;

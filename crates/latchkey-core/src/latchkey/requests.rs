@@ -8,10 +8,12 @@ use crate::http::history::NewHistory;
 use crate::http::redact::Redactor;
 use crate::http::{
     validate_saved, AuthPlacement, CancellationToken, HistoryEntry, HistoryFilter, HistoryLimits,
-    HistoryPage, HistorySource, HttpClient, HttpResponse, RequestSpec, SavedRequest,
-    SavedRequestInput, SendOptions, TokenProvider,
+    HistoryPage, HistorySource, HttpClient, HttpResponse, PreparedRequest, RequestSpec,
+    SavedRequest, SavedRequestInput, SendOptions, TokenProvider,
 };
+use crate::service::Service;
 use crate::store::{history, meta, saved_requests, services, users};
+use crate::user::User;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -35,10 +37,51 @@ pub struct Sent {
     pub history_id: Option<i64>,
 }
 
+/// What a send reads before it goes out, in one read transaction: the
+/// service (base URL, auth), the user, and the history limits.
+pub(super) struct SendContext {
+    pub service: Option<Service>,
+    pub user: Option<User>,
+    pub limits: HistoryLimits,
+}
+
 impl Latchkey {
+    pub(super) fn send_context(&self, send: &SendRequest) -> Result<SendContext> {
+        self.store.read(|conn| {
+            let service = match send.service.as_deref() {
+                Some(slug) => Some(services::get(conn, slug)?),
+                None => None,
+            };
+            let user = match (&service, send.user.as_deref()) {
+                (Some(service), Some(user)) => Some(users::get(conn, service, user)?),
+                (None, Some(_)) => {
+                    return Err(Error::InvalidInput("a user needs its service".into()))
+                }
+                _ => None,
+            };
+            let limits = parse_limits(meta::get(conn, HISTORY_LIMITS_KEY)?);
+            Ok(SendContext {
+                service,
+                user,
+                limits,
+            })
+        })
+    }
+
     /// Sends with a fixed token (or none), records it in history.
     pub async fn send_request(
         &self,
+        send: &SendRequest,
+        auth: Option<AuthPlacement>,
+        cancel: &CancellationToken,
+    ) -> Result<Sent> {
+        let context = self.send_context(send)?;
+        self.send_request_in(&context, send, auth, cancel).await
+    }
+
+    pub(super) async fn send_request_in(
+        &self,
+        context: &SendContext,
         send: &SendRequest,
         auth: Option<AuthPlacement>,
         cancel: &CancellationToken,
@@ -49,7 +92,8 @@ impl Latchkey {
             .map(String::from)
             .collect();
         let source = auth_source(auth);
-        self.send_with(send, source.as_ref(), &names, cancel).await
+        self.send_with(context, send, source.as_ref(), &names, cancel)
+            .await
     }
 
     /// Sends with tokens from `tokens` (the OAuth engine's per-user
@@ -61,37 +105,36 @@ impl Latchkey {
         tokens: &P,
         cancel: &CancellationToken,
     ) -> Result<Sent> {
+        let context = self.send_context(send)?;
+        self.send_with_tokens_in(&context, send, placement, tokens, cancel)
+            .await
+    }
+
+    pub(super) async fn send_with_tokens_in<P: TokenProvider>(
+        &self,
+        context: &SendContext,
+        send: &SendRequest,
+        placement: &TokenPlacement,
+        tokens: &P,
+        cancel: &CancellationToken,
+    ) -> Result<Sent> {
         let name = match placement {
             TokenPlacement::Header { name, .. } | TokenPlacement::Query { name } => name.clone(),
         };
-        self.send_with(send, Some((placement, tokens)), &[name], cancel)
+        self.send_with(context, send, Some((placement, tokens)), &[name], cancel)
             .await
     }
 
     async fn send_with<A: AuthArg>(
         &self,
+        context: &SendContext,
         send: &SendRequest,
         auth: Option<A>,
         token_names: &[String],
         cancel: &CancellationToken,
     ) -> Result<Sent> {
-        let (service, user_id) = self.store.read(|conn| {
-            let service = match send.service.as_deref() {
-                Some(slug) => Some(services::get(conn, slug)?),
-                None => None,
-            };
-            let user_id = match (&service, send.user.as_deref()) {
-                (Some(service), Some(user)) => Some(users::get(conn, service, user)?.id),
-                (None, Some(_)) => {
-                    return Err(Error::InvalidInput("a user needs its service".into()))
-                }
-                _ => None,
-            };
-            Ok((service, user_id))
-        })?;
-        let base_url = service
-            .as_ref()
-            .and_then(|s| s.spec.api_base_url.as_deref());
+        let service = context.service.as_ref();
+        let base_url = service.and_then(|s| s.spec.api_base_url.as_deref());
         let prepared = send.request.prepare(base_url)?;
         let Exchange { result, tokens } = exchange(
             HttpClient::shared(),
@@ -102,22 +145,22 @@ impl Latchkey {
             cancel,
         )
         .await;
-        let limits = self.history_limits()?;
+        let limits = &context.limits;
         let names: Vec<&str> = token_names.iter().map(String::as_str).collect();
         let redactor = Redactor::new(&tokens, &names).learn_from(&send.request, &prepared.url);
         let record = history_record(
             &redactor,
             send,
-            &prepared.url,
-            service.as_ref().map(|s| s.id),
-            user_id,
+            &prepared,
+            service.map(|s| s.id),
+            context.user.as_ref().map(|u| u.id),
             &result,
-            &limits,
+            limits,
         );
         // History must never cost the send its answer: a failed insert is dropped.
         let history_id = self
             .store
-            .write(|tx| history::insert(tx, &record, &limits))
+            .write(|tx| history::insert(tx, &record, limits))
             .ok()
             .map(|(id, files)| {
                 remove_files(&files);
@@ -133,9 +176,7 @@ impl Latchkey {
         let text = self
             .store
             .read(|conn| meta::get(conn, HISTORY_LIMITS_KEY))?;
-        Ok(text
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default())
+        Ok(parse_limits(text))
     }
 
     pub fn set_history_limits(&self, limits: &HistoryLimits) -> Result<()> {
@@ -237,6 +278,12 @@ impl Latchkey {
     }
 }
 
+/// The stored limits; the defaults when unset or unreadable.
+fn parse_limits(text: Option<String>) -> HistoryLimits {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
 fn remove_files(files: &[String]) {
     for file in files {
         let _ = std::fs::remove_file(file);
@@ -247,7 +294,7 @@ fn remove_files(files: &[String]) {
 fn history_record(
     redactor: &Redactor,
     send: &SendRequest,
-    url: &url::Url,
+    prepared: &PreparedRequest,
     service_id: Option<i64>,
     user_id: Option<i64>,
     result: &Result<HttpResponse>,
@@ -257,8 +304,9 @@ fn history_record(
         service_id,
         user_id,
         source: send.source,
-        method: send.request.method.trim().to_string(),
-        url: redactor.url(url.as_str()),
+        // As validated and sent (`GET` for a typed `get`).
+        method: prepared.method.as_str().to_string(),
+        url: redactor.url(prepared.url.as_str()),
         request: redactor.spec(&send.request),
         status: None,
         reason: None,

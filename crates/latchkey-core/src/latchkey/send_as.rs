@@ -6,20 +6,22 @@ use super::{Latchkey, SendRequest, Sent};
 use crate::auth_types::AuthKind;
 use crate::error::Result;
 use crate::http::{CancellationToken, TokenProvider};
+use crate::service::Service;
+use crate::user::User;
 use crate::vault::Secret;
 
 /// A user's OAuth tokens as the HTTP engine's token source.
 struct UserTokens<'a> {
     app: &'a Latchkey,
-    service: &'a str,
-    user: &'a str,
+    service: &'a Service,
+    user: &'a User,
 }
 
 impl TokenProvider for UserTokens<'_> {
     async fn token(&self, force_refresh: bool) -> Result<Secret> {
         let valid = self
             .app
-            .access_token(self.service, self.user, force_refresh)
+            .access_token_of(self.service, self.user, force_refresh)
             .await?;
         Ok(valid.access_token)
     }
@@ -28,12 +30,15 @@ impl TokenProvider for UserTokens<'_> {
 /// A service's client-credentials token as the HTTP engine's token source.
 struct ServiceTokens<'a> {
     app: &'a Latchkey,
-    service: &'a str,
+    service: &'a Service,
 }
 
 impl TokenProvider for ServiceTokens<'_> {
     async fn token(&self, force_refresh: bool) -> Result<Secret> {
-        let valid = self.app.service_token(self.service, force_refresh).await?;
+        let valid = self
+            .app
+            .service_token_of(self.service, force_refresh)
+            .await?;
         Ok(valid.access_token)
     }
 }
@@ -62,33 +67,32 @@ impl Latchkey {
     /// for client credentials, and with no token when there is no service,
     /// no user, or the service needs none. Records it in history.
     pub async fn send(&self, send: &SendRequest, cancel: &CancellationToken) -> Result<Sent> {
-        let Some(slug) = send.service.as_deref() else {
-            return self.send_request(send, None, cancel).await;
+        // Service, user and history limits in one read; the token source
+        // below reuses them instead of reading them again.
+        let context = self.send_context(send)?;
+        let Some(service) = context.service.as_ref() else {
+            return self.send_request_in(&context, send, None, cancel).await;
         };
-        let service = self.get_service(slug)?;
         let placement = &service.spec.token_placement;
         match (
-            token_source(service.spec.auth_kind, send.user.is_some()),
-            send.user.as_deref(),
+            token_source(service.spec.auth_kind, context.user.is_some()),
+            context.user.as_ref(),
         ) {
             (TokenSource::User, Some(user)) => {
                 let tokens = UserTokens {
                     app: self,
-                    service: slug,
+                    service,
                     user,
                 };
-                self.send_request_with_tokens(send, placement, &tokens, cancel)
+                self.send_with_tokens_in(&context, send, placement, &tokens, cancel)
                     .await
             }
             (TokenSource::Service, _) => {
-                let tokens = ServiceTokens {
-                    app: self,
-                    service: slug,
-                };
-                self.send_request_with_tokens(send, placement, &tokens, cancel)
+                let tokens = ServiceTokens { app: self, service };
+                self.send_with_tokens_in(&context, send, placement, &tokens, cancel)
                     .await
             }
-            _ => self.send_request(send, None, cancel).await,
+            _ => self.send_request_in(&context, send, None, cancel).await,
         }
     }
 }

@@ -202,8 +202,7 @@ pub async fn call(
     Path((service, user)): Path<(String, String)>,
     ApiJson(input): ApiJson<CallInput>,
 ) -> Answer<CallOutput> {
-    let svc = state.app.get_service(&service)?;
-    let usr = state.app.get_user(&service, &user)?;
+    let (svc, usr) = state.app.service_user(&service, &user)?;
     let per_user = matches!(
         svc.spec.auth_kind,
         AuthKind::AuthorizationCode | AuthKind::DeviceCode

@@ -84,7 +84,7 @@ pub async fn service_token(app: &Latchkey, service: &Service, force: bool) -> Re
         &service.spec.scope_separator,
     );
     let sealed = tokens.seal(&*app.vault()?, &service_purpose(service.id))?;
-    app.store().write(|tx| {
+    app.store().write_durable(|tx| {
         service_tokens::put(tx, service.id, &sealed, &tokens.scopes, tokens.expires_at)
     })?;
     Ok(ValidToken::from_stored(&tokens, true))

@@ -79,7 +79,9 @@ pub async fn exchange(
 pub fn store_user_tokens(app: &Latchkey, user_id: i64, tokens: &StoredTokens) -> Result<User> {
     let sealed = tokens.seal(&*app.vault()?, &user_purpose(user_id))?;
     let identity = tokens.id_token.as_deref().and_then(id_token::decode);
-    app.store().write(|tx| {
+    // Durable: a rotated refresh token replaces one the provider has
+    // already invalidated, so losing this commit would lose the grant.
+    app.store().write_durable(|tx| {
         credentials::put(
             tx,
             user_id,

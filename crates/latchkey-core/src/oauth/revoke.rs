@@ -30,7 +30,8 @@ pub async fn sign_out(app: &Latchkey, service: &Service, user: &User, force: boo
             Err(_) => {}
         }
     }
-    app.store().write(|tx| {
+    // Durable: tokens revoked at the provider must not come back.
+    app.store().write_durable(|tx| {
         credentials::delete(tx, user.id)?;
         pending::delete_for_user(tx, user.id)?;
         users::set_status(tx, user.id, UserStatus::Revoked, true)?;

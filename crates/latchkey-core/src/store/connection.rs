@@ -14,10 +14,17 @@ pub const DATABASE_FILE: &str = "latchkey.db";
 /// How long a connection waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// One open, migrated database connection.
+/// How many idle read connections are kept for reuse; more are opened
+/// when more threads read at once, and closed when they are done.
+const IDLE_READERS: usize = 4;
+
+/// An open, migrated database: one connection for writes and a small pool
+/// for reads. In WAL mode readers see the last commit without waiting for
+/// a writer, so a send's reads never queue behind another send's insert.
 pub struct Store {
     path: PathBuf,
-    conn: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
 }
 
 /// Switches a new database to WAL. The switch needs an exclusive lock and
@@ -67,6 +74,9 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(wrap)?;
+        // Every write (and so every history insert) takes this one
+        // connection; its hot statements stay prepared.
+        conn.set_prepared_statement_cache_capacity(32);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
         // Refuse a newer schema before anything (even journal_mode) writes.
         migrations::refuse_newer(&conn)?;
@@ -77,7 +87,8 @@ impl Store {
         meta::ensure_database_id(&conn)?;
         Ok(Self {
             path: path.to_path_buf(),
-            conn: Mutex::new(conn),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
         })
     }
 
@@ -89,19 +100,93 @@ impl Store {
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic elsewhere cannot leave the connection mid-transaction:
         // rusqlite rolls back on drop, so a poisoned lock is still usable.
-        self.conn
+        self.writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `f` with the connection for reads.
+    fn idle_readers(&self) -> MutexGuard<'_, Vec<Connection>> {
+        // The list only holds idle connections, so a poisoned lock is fine.
+        self.readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// An idle read connection, or a new one (the file is already migrated).
+    fn take_reader(&self) -> Result<Connection> {
+        if let Some(conn) = self.idle_readers().pop() {
+            return Ok(conn);
+        }
+        let wrap = |err: rusqlite::Error| Error::Database {
+            path: self.path.clone(),
+            message: err.to_string(),
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(wrap)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
+        // Opened read-write so WAL needs no special read-only handling, but
+        // refusing writes: they belong in `write`'s IMMEDIATE transactions.
+        conn.execute_batch("PRAGMA query_only = ON;")
+            .map_err(wrap)?;
+        conn.set_prepared_statement_cache_capacity(32);
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        // A connection still inside a transaction (a failed rollback) is
+        // closed rather than reused.
+        if conn.is_autocommit() {
+            let mut idle = self.idle_readers();
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+    }
+
+    /// Runs `f` in a read transaction on a read connection: one consistent
+    /// snapshot, never waiting for a writer (WAL).
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        f(&self.lock())
+        let mut conn = self.take_reader()?;
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let value = f(&tx)?;
+            // Nothing to commit: ending it releases the snapshot.
+            tx.commit()?;
+            Ok(value)
+        })();
+        self.give_back(conn);
+        result
     }
 
     /// Runs `f` in a short write transaction: all of it commits, or none.
+    ///
+    /// Commits use `synchronous = NORMAL`: with WAL a power loss can drop
+    /// the last commits but never corrupts the file. Writes that must
+    /// survive power loss (tokens) use [`Store::write_durable`].
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        Self::transact(&mut self.lock(), f)
+    }
+
+    /// [`Store::write`] with `synchronous = FULL` for this commit: the WAL
+    /// is synced before it returns, so a rotated refresh token (the old one
+    /// is dead at the provider) is never lost to a power cut.
+    pub fn write_durable<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
+        // SQLite refuses to change the level inside a transaction, so it is
+        // set around it, and always set back.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let result = Self::transact(&mut conn, f);
+        // Ignored on failure: the outcome of `f` is what the caller must
+        // see (an error here after a commit would claim nothing was
+        // written); staying at FULL only makes later commits slower.
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
+        result
+    }
+
+    fn transact<T>(
+        conn: &mut Connection,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
@@ -113,5 +198,93 @@ impl Store {
         self.lock()
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_file(&tmp.path().join(DATABASE_FILE)).unwrap();
+        store
+            .write(|tx| Ok(tx.execute_batch("CREATE TABLE t (v INTEGER NOT NULL)")?))
+            .unwrap();
+        (tmp, store)
+    }
+
+    fn count(store: &Store) -> i64 {
+        store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?))
+            .unwrap()
+    }
+
+    #[test]
+    fn readers_do_not_wait_for_a_writer_and_see_only_commits() {
+        let (_tmp, store) = store();
+        let (in_tx, writing) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let store = &store;
+        std::thread::scope(|s| {
+            let writer = s.spawn(move || {
+                store
+                    .write(|tx| {
+                        tx.execute("INSERT INTO t VALUES (1)", [])?;
+                        in_tx.send(()).unwrap();
+                        // Hold the write transaction open until the readers are done.
+                        released.recv().unwrap();
+                        Ok(())
+                    })
+                    .unwrap();
+            });
+            writing.recv().unwrap();
+            // Several readers at once, while the writer holds its lock and
+            // its uncommitted row: none blocks, none sees the row.
+            let readers: Vec<_> = (0..8).map(|_| s.spawn(|| count(store))).collect();
+            for reader in readers {
+                assert_eq!(reader.join().unwrap(), 0);
+            }
+            release.send(()).unwrap();
+            writer.join().unwrap();
+        });
+        assert_eq!(count(store), 1, "the commit is seen by the next read");
+        assert!(store.idle_readers().len() <= IDLE_READERS);
+    }
+
+    #[test]
+    fn a_read_is_one_snapshot_and_cannot_write() {
+        let (_tmp, store) = store();
+        let seen = store
+            .read(|c| {
+                let before: i64 = c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?;
+                // A commit from the writer in the middle of the read...
+                store.write(|tx| Ok(tx.execute("INSERT INTO t VALUES (2)", [])?))?;
+                let after: i64 = c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?;
+                Ok((before, after))
+            })
+            .unwrap();
+        // ...is not seen until the next read.
+        assert_eq!(seen, (0, 0));
+        assert_eq!(count(&store), 1);
+        let refused = store.read(|c| Ok(c.execute("INSERT INTO t VALUES (3)", [])?));
+        assert!(refused.is_err(), "reads go through query_only connections");
+        assert_eq!(count(&store), 1);
+    }
+
+    #[test]
+    fn durable_writes_sync_fully_and_then_go_back_to_normal() {
+        let (_tmp, store) = store();
+        let level = |tx: &Transaction<'_>| -> Result<i64> {
+            Ok(tx.query_row("PRAGMA synchronous", [], |r| r.get(0))?)
+        };
+        // 1 = NORMAL, 2 = FULL.
+        assert_eq!(store.write(level).unwrap(), 1);
+        assert_eq!(store.write_durable(level).unwrap(), 2);
+        assert_eq!(store.write(level).unwrap(), 1);
+        let failed: Result<()> = store.write_durable(|_| Err(Error::InvalidInput("no".into())));
+        assert!(failed.is_err());
+        assert_eq!(store.write(level).unwrap(), 1);
     }
 }

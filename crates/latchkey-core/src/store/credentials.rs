@@ -18,21 +18,21 @@ pub struct SealedCredentials {
 }
 
 pub fn get(conn: &Connection, user_id: i64) -> Result<Option<SealedCredentials>> {
+    // Cached: every send as a user reads its tokens.
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT user_id, tokens_sealed, token_type, expires_at, updated_at
              FROM credentials WHERE user_id = ?1",
-            [user_id],
-            |row| {
-                Ok(SealedCredentials {
-                    user_id: row.get(0)?,
-                    tokens_sealed: row.get(1)?,
-                    token_type: row.get(2)?,
-                    expires_at: row.get(3)?,
-                    updated_at: row.get(4)?,
-                })
-            },
-        )
+        )?
+        .query_row([user_id], |row| {
+            Ok(SealedCredentials {
+                user_id: row.get(0)?,
+                tokens_sealed: row.get(1)?,
+                token_type: row.get(2)?,
+                expires_at: row.get(3)?,
+                updated_at: row.get(4)?,
+            })
+        })
         .optional()?)
 }
 

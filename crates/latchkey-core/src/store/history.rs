@@ -48,66 +48,80 @@ pub(crate) fn insert(
         + headers.len()
         + record.response_body.as_ref().map_or(0, Vec::len)
         + record.error.as_ref().map_or(0, String::len);
-    conn.execute(
+    let mut stmt = conn.prepare_cached(
         "INSERT INTO history (service_id, user_id, source, method, url, request_spec, status, reason,
             duration_ms, ttfb_ms, response_size, response_headers, response_content_type, response_body,
             response_truncated, response_file, error, error_code, stored_bytes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-        params![
-            record.service_id,
-            record.user_id,
-            record.source.as_str(),
-            record.method,
-            record.url,
-            spec,
-            record.status,
-            record.reason,
-            record.duration_ms,
-            record.ttfb_ms,
-            record.response_size,
-            headers,
-            record.response_content_type,
-            record.response_body,
-            record.response_truncated,
-            record.response_file,
-            record.error,
-            record.error_code,
-            i64::try_from(stored_bytes).unwrap_or(i64::MAX),
-            now_ms(),
-        ],
     )?;
+    stmt.execute(params![
+        record.service_id,
+        record.user_id,
+        record.source.as_str(),
+        record.method,
+        record.url,
+        spec,
+        record.status,
+        record.reason,
+        record.duration_ms,
+        record.ttfb_ms,
+        record.response_size,
+        headers,
+        record.response_content_type,
+        record.response_body,
+        record.response_truncated,
+        record.response_file,
+        record.error,
+        record.error_code,
+        i64::try_from(stored_bytes).unwrap_or(i64::MAX),
+        now_ms(),
+    ])?;
+    drop(stmt);
     let id = conn.last_insert_rowid();
     let files = prune(conn, id, limits)?;
     Ok((id, files))
 }
 
+/// The running totals kept by schema 4's triggers: (entries, bytes).
+pub(crate) fn totals(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached("SELECT entries, bytes FROM history_totals WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
 /// Drops the oldest rows past the count and byte caps, never `keep`.
+///
+/// The totals say how much must go, so only the rows that go (oldest
+/// first, by rowid) are read: the cost no longer grows with the history.
 fn prune(conn: &Connection, keep: i64, limits: &HistoryLimits) -> Result<Vec<String>> {
     let max_entries = i64::from(limits.max_entries.max(1));
-    let by_count: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM history ORDER BY id DESC LIMIT 1 OFFSET ?1",
-            [max_entries - 1],
-            |r| r.get(0),
-        )
-        .optional()?;
     let max_bytes = i64::try_from(limits.max_bytes).unwrap_or(i64::MAX);
-    let by_bytes: Option<i64> = conn.query_row(
-        "SELECT MAX(id) FROM (SELECT id, SUM(stored_bytes) OVER (ORDER BY id DESC) AS running FROM history)
-         WHERE running > ?1",
-        [max_bytes],
-        |r| r.get(0),
-    )?;
-    // Rows with id < by_count are past the count; rows up to by_bytes past the bytes.
-    let cut = match (by_count.map(|id| id - 1), by_bytes) {
-        (Some(a), Some(b)) => a.max(b),
-        (Some(a), None) => a,
-        (None, Some(b)) => b,
-        (None, None) => return Ok(Vec::new()),
+    let (entries, bytes) = totals(conn)?;
+    let extra_entries = entries - max_entries;
+    let extra_bytes = bytes.saturating_sub(max_bytes);
+    if extra_entries <= 0 && extra_bytes <= 0 {
+        return Ok(Vec::new());
+    }
+    // The newest row to drop: enough of the oldest rows that both the count
+    // and the bytes left are within the caps.
+    let mut cut = None;
+    let (mut dropped, mut freed) = (0_i64, 0_i64);
+    let mut stmt =
+        conn.prepare_cached("SELECT id, stored_bytes FROM history WHERE id < ?1 ORDER BY id")?;
+    let mut rows = stmt.query([keep])?;
+    while dropped < extra_entries || freed < extra_bytes {
+        let Some(row) = rows.next()? else { break };
+        cut = Some(row.get::<_, i64>(0)?);
+        dropped += 1;
+        freed = freed.saturating_add(row.get(1)?);
+    }
+    drop(rows);
+    let Some(cut) = cut else {
+        return Ok(Vec::new());
     };
-    let cut = cut.min(keep - 1);
     let files = files_where(conn, "id <= ?1", [cut])?;
-    conn.execute("DELETE FROM history WHERE id <= ?1", [cut])?;
+    conn.prepare_cached("DELETE FROM history WHERE id <= ?1")?
+        .execute([cut])?;
     Ok(files)
 }
 
@@ -116,7 +130,8 @@ fn files_where<P: rusqlite::Params>(
     condition: &str,
     params: P,
 ) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(&format!(
+    // Cached: pruning runs this on most inserts once history is full.
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT response_file FROM history WHERE response_file IS NOT NULL AND {condition}"
     ))?;
     let files = stmt
@@ -462,5 +477,139 @@ mod tests {
         assert_eq!(delete(&conn, newest).unwrap(), Vec::<String>::new());
         assert!(delete(&conn, newest).is_err());
         assert_eq!(clear(&conn, None).unwrap().0, 0);
+    }
+
+    /// The totals as a full recount finds them.
+    fn recount(conn: &Connection) -> (i64, i64) {
+        conn.query_row(
+            "SELECT count(*), coalesce(sum(stored_bytes), 0) FROM history",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    fn add_service(conn: &Connection, id: i64, slug: &str) {
+        conn.execute(
+            "INSERT INTO services (id, slug, name, auth_kind, scope_separator, client_auth, pkce,
+                token_placement, token_name, token_prefix, created_at, updated_at)
+             VALUES (?1, ?2, ?2, 'none', ' ', 'none', 'off', 'header', 'Authorization', 'Bearer', 1, 1)",
+            params![id, slug],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn running_totals_match_a_recount_through_insert_prune_delete_and_clear() {
+        let conn = db();
+        add_service(&conn, 1, "a");
+        add_service(&conn, 2, "b");
+        let check = |what: &str| assert_eq!(totals(&conn).unwrap(), recount(&conn), "{what}");
+        check("empty");
+        let roomy = HistoryLimits {
+            max_entries: 1000,
+            max_bytes: 10_000_000,
+            max_body_bytes: 1000,
+        };
+        let mut ids = Vec::new();
+        for i in 0..30 {
+            let mut r = record(&format!("https://x/{i}"), Some(200), 10 + i * 7);
+            r.service_id = Some(1 + (i as i64 % 2));
+            ids.push(insert(&conn, &r, &roomy).unwrap().0);
+        }
+        check("inserts");
+        assert_eq!(totals(&conn).unwrap().0, 30);
+        // Pruned by count: exactly the cap is left, the newest rows.
+        let by_count = HistoryLimits {
+            max_entries: 20,
+            ..roomy
+        };
+        insert(&conn, &record("https://x/c", Some(200), 5), &by_count).unwrap();
+        check("pruned by count");
+        assert_eq!(totals(&conn).unwrap().0, 20);
+        assert!(get(&conn, ids[10]).is_err() && get(&conn, ids[11]).is_ok());
+        // Pruned by bytes: the oldest rows go, and no more of them than
+        // needed to bring the total within the cap.
+        let rows = |conn: &Connection| -> Vec<(i64, i64)> {
+            conn.prepare("SELECT id, stored_bytes FROM history ORDER BY id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let before = rows(&conn);
+        let (_, bytes) = totals(&conn).unwrap();
+        let by_bytes = HistoryLimits {
+            max_bytes: u64::try_from(bytes / 2).unwrap(),
+            ..roomy
+        };
+        let cap = bytes / 2;
+        insert(&conn, &record("https://x/b", Some(200), 5), &by_bytes).unwrap();
+        check("pruned by bytes");
+        let left = rows(&conn);
+        let sum: i64 = left.iter().map(|(_, b)| b).sum();
+        assert!(left.len() > 1 && sum <= cap);
+        let gone = before.len() + 1 - left.len();
+        assert_eq!(left[..left.len() - 1], before[gone..], "the oldest went");
+        assert!(
+            sum + before[gone - 1].1 > cap,
+            "not one row more than needed"
+        );
+        let newest = list(&conn, &HistoryFilter::default()).unwrap().entries[0].id;
+        delete(&conn, newest).unwrap();
+        check("delete");
+        assert!(delete(&conn, newest).is_err());
+        check("failed delete");
+        let (gone, _) = clear(&conn, Some(1)).unwrap();
+        assert!(gone > 0);
+        check("clear one service");
+        // Rows written by other code (raw SQL) are counted too.
+        conn.execute(
+            "INSERT INTO history (source, method, url, request_spec, stored_bytes, created_at)
+             VALUES ('app', 'GET', 'https://x/raw', '{}', 123, 1)",
+            [],
+        )
+        .unwrap();
+        conn.execute("UPDATE history SET stored_bytes = stored_bytes + 1", [])
+            .unwrap();
+        check("raw insert and resize");
+        clear(&conn, None).unwrap();
+        check("clear all");
+        assert_eq!(totals(&conn).unwrap(), (0, 0));
+    }
+
+    #[test]
+    fn an_upgraded_database_starts_with_correct_totals_and_methods() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations::migrations().to_version(&mut conn, 3).unwrap();
+        for (i, method) in ["get", "POST", "propfind", "Delete"].iter().enumerate() {
+            conn.execute(
+                "INSERT INTO history (source, method, url, request_spec, stored_bytes, created_at)
+                 VALUES ('cli', ?1, 'https://x', '{}', ?2, 1)",
+                params![method, 100 * (i as i64 + 1)],
+            )
+            .unwrap();
+        }
+        migrations::migrate(&mut conn).unwrap();
+        assert_eq!(totals(&conn).unwrap(), (4, 1000));
+        assert_eq!(totals(&conn).unwrap(), recount(&conn));
+        let methods: Vec<String> = conn
+            .prepare("SELECT method FROM history ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // Standard methods upper-cased; an extension method keeps its case.
+        assert_eq!(methods, ["GET", "POST", "propfind", "DELETE"]);
+        // And the triggers carry on from there.
+        let limits = HistoryLimits {
+            max_entries: 3,
+            ..HistoryLimits::default()
+        };
+        insert(&conn, &record("https://x/new", Some(200), 10), &limits).unwrap();
+        assert_eq!(totals(&conn).unwrap(), recount(&conn));
+        assert_eq!(totals(&conn).unwrap().0, 3);
     }
 }

@@ -66,12 +66,10 @@ pub fn list(conn: &Connection) -> Result<Vec<Service>> {
 }
 
 pub fn find(conn: &Connection, slug: &str) -> Result<Option<Service>> {
+    // Cached: every send reads its service.
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM services WHERE slug = ?1"),
-            [slug],
-            from_row,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM services WHERE slug = ?1"))?
+        .query_row([slug], from_row)
         .optional()?)
 }
 

@@ -38,14 +38,12 @@ pub fn list(conn: &Connection, service_id: i64) -> Result<Vec<User>> {
 }
 
 pub fn get(conn: &Connection, service: &Service, external_id: &str) -> Result<User> {
-    conn.query_row(
-        &format!(
-            "SELECT {COLUMNS} FROM users u JOIN services s ON s.id = u.service_id
-             WHERE u.service_id = ?1 AND u.external_id = ?2"
-        ),
-        params![service.id, external_id],
-        from_row,
-    )
+    // Cached: every send reads its user.
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users u JOIN services s ON s.id = u.service_id
+         WHERE u.service_id = ?1 AND u.external_id = ?2"
+    ))?
+    .query_row(params![service.id, external_id], from_row)
     .optional()?
     .ok_or_else(|| {
         Error::NotFound(format!(
