@@ -69,7 +69,7 @@ screenshots: ui
 	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	for theme in light dark; do \
 		LATCHKEY_E2E_THEME=$$theme $(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
-			cargo test -p latchkey-e2e --locked -- --ignored --test-threads=1 || exit 1; \
+			cargo test -p latchkey-e2e --locked -- --ignored --skip bench_ --test-threads=1 || exit 1; \
 	done
 	mkdir -p docs/screenshots
 	cp target/e2e-artifacts/*-light.png target/e2e-artifacts/*-dark.png docs/screenshots/
