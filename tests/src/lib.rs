@@ -5,6 +5,7 @@
 //! Run them with `make e2e` (part of `make test`), which builds the app and
 //! wraps the run in Xvfb and a private D-Bus session with gnome-keyring.
 
+pub mod cli;
 /// The real OAuth server (oidc-provider) the tests authorize against; the
 /// same harness the core and CLI integration tests use.
 #[path = "../../crates/latchkey-core/tests/support/oauth_server.rs"]

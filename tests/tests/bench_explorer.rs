@@ -6,39 +6,11 @@
 //! web view (what a viewer that parses everything would pay before painting).
 
 use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
-use std::process::{Command, Stdio};
+use latchkey_e2e::{cli, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(120);
 const RUNS: usize = 3;
-
-fn cli(data_dir: &std::path::Path, args: &[&str], stdin: &str) {
-    use std::io::Write;
-    let mut child = Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("BROWSER", fixture_dir().join("browser.mjs"))
-        .env_remove("XDG_CURRENT_DESKTOP")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the latchkey CLI");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "latchkey {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -52,7 +24,7 @@ fn bench_explorer_50_mb() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let api = format!("{}/api", server.issuer);
-    cli(
+    cli::run(
         &data,
         &[
             "service",
@@ -72,8 +44,11 @@ fn bench_explorer_50_mb() {
         ],
         "latchkey-basic-secret",
     );
-    cli(&data, &["user", "add", "big", "alice"], "");
-    cli(&data, &["authorize", "big", "alice", "--timeout", "60"], "");
+    cli::run(&data, &["user", "add", "big", "alice"], "");
+    // The CLI's login opens $BROWSER (xdg-open honours it outside a desktop).
+    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
+    std::env::remove_var("XDG_CURRENT_DESKTOP");
+    cli::run(&data, &["authorize", "big", "alice", "--timeout", "60"], "");
 
     let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
     let app = Session::start(&driver.url(), &desktop_binary());

@@ -3,38 +3,11 @@
 
 use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
 use latchkey_e2e::{
-    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
 };
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn cli(data_dir: &Path, args: &[&str], stdin: &str) {
-    let mut child = Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the latchkey CLI (make e2e builds it)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "latchkey {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
@@ -42,7 +15,7 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
     let server = OauthServer::start();
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
-    cli(
+    cli::run(
         &data_dir,
         &[
             "service",
@@ -60,7 +33,7 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
         ],
         "latchkey-basic-secret",
     );
-    cli(&data_dir, &["user", "add", "demo", "alice"], "");
+    cli::run(&data_dir, &["user", "add", "demo", "alice"], "");
 
     let browser = fixture_dir().join("browser.mjs");
     let browser_log = tmp.path().join("browser.log");

@@ -5,53 +5,11 @@
 
 use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
 use latchkey_e2e::{
-    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
 };
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn cli(data_dir: &Path, args: &[&str], stdin: &str) {
-    let mut child = Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the latchkey CLI (make e2e builds it)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "latchkey {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn cli_output(data_dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .output()
-        .expect("run the latchkey CLI");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// How many refresh-token requests the provider has answered.
 fn refreshes(server: &OauthServer) -> u64 {
@@ -64,15 +22,6 @@ fn refreshes(server: &OauthServer) -> u64 {
     stats["token_requests"]["refresh_token"].as_u64().unwrap()
 }
 
-/// The X clipboard as another program sees it.
-fn clipboard() -> String {
-    let out = Command::new("xclip")
-        .args(["-selection", "clipboard", "-o"])
-        .output()
-        .expect("xclip reads the clipboard (make test installs it)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn create_a_meeting_find_join_url_and_copy_it() {
@@ -80,7 +29,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
     let api = format!("{}/api", server.issuer);
-    cli(
+    cli::run(
         &data_dir,
         &[
             "service",
@@ -102,7 +51,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
         ],
         "latchkey-basic-secret",
     );
-    cli(&data_dir, &["user", "add", "gotomeeting", "alice"], "");
+    cli::run(&data_dir, &["user", "add", "gotomeeting", "alice"], "");
 
     let browser = fixture_dir().join("browser.mjs");
     let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir), ("BROWSER", &browser)]);
@@ -154,7 +103,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
         t.contains("copied")
     });
-    assert_eq!(clipboard(), url);
+    assert_eq!(cli::clipboard(), url);
     app.save_screenshot(&screenshot_path("gotomeeting-joinurl"))
         .unwrap();
 
@@ -216,7 +165,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.click(&app.wait_for(".history .list li:nth-of-type(2) button", WAIT));
     app.wait_for_text(".history .entry", WAIT, |t| t.contains("Weekly sync"));
     app.save_screenshot(&screenshot_path("history")).unwrap();
-    let token = cli_output(&data_dir, &["token", "gotomeeting", "alice"]);
+    let token = cli::output(&data_dir, &["token", "gotomeeting", "alice"]);
     assert!(token.len() > 20, "a token: {token}");
     let page = app.execute("return document.documentElement.outerHTML", vec![]);
     assert!(

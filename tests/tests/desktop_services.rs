@@ -1,21 +1,12 @@
 //! Registering a service and a user in the desktop app, as a person would.
 
 use latchkey_e2e::{
-    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
 };
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
 const SECRET: &str = "e2e-client-secret-5f1c";
-
-/// The X clipboard as another program sees it.
-fn clipboard() -> String {
-    let out = std::process::Command::new("xclip")
-        .args(["-selection", "clipboard", "-o"])
-        .output()
-        .expect("xclip reads the clipboard (make test installs it)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run `make e2e`"]
@@ -93,7 +84,7 @@ fn add_a_service_from_a_preset_then_a_user() {
     app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
         t.contains("export document")
     });
-    let exported = clipboard();
+    let exported = cli::clipboard();
     assert!(exported.contains("\"slug\": \"goto\""), "{exported}");
     assert!(!exported.contains(SECRET), "the export holds the secret");
 
