@@ -31,8 +31,8 @@ pub struct KeyMatch {
 pub fn find_key(doc: &Value, key: &str, case_insensitive: bool) -> FindResult {
     let matcher = KeyMatcher::new(key, case_insensitive);
     let mut found = Vec::new();
-    let mut path = String::from("$");
-    walk(doc, &matcher, &mut path, &mut found);
+    let mut trail = Vec::new();
+    walk(doc, &matcher, &mut trail, &mut found);
     let first = found.first().map(|(_, v)| (*v).clone());
     let matches = found.into_iter().map(|(m, _)| m).collect();
     FindResult {
@@ -40,6 +40,26 @@ pub fn find_key(doc: &Value, key: &str, case_insensitive: bool) -> FindResult {
         first,
         matches,
     }
+}
+
+/// One step from the root to a node, borrowed from the document.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The path of a match, written out only when something matches: formatting
+/// every node's path would cost more than the search itself.
+fn path_of(trail: &[Step<'_>]) -> String {
+    let mut path = String::from("$");
+    for step in trail {
+        match step {
+            Step::Key(k) => push_key(&mut path, k),
+            Step::Index(i) => push_index(&mut path, *i),
+        }
+    }
+    path
 }
 
 struct KeyMatcher {
@@ -75,18 +95,17 @@ impl KeyMatcher {
 fn walk<'a>(
     value: &'a Value,
     matcher: &KeyMatcher,
-    path: &mut String,
+    trail: &mut Vec<Step<'a>>,
     found: &mut Vec<(KeyMatch, &'a Value)>,
 ) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let len = path.len();
-                push_key(path, k);
+                trail.push(Step::Key(k));
                 if matcher.matches(k) {
                     found.push((
                         KeyMatch {
-                            path: path.clone(),
+                            path: path_of(trail),
                             key: k.clone(),
                             kind: NodeKind::of(v),
                             preview: preview(v).0,
@@ -94,16 +113,19 @@ fn walk<'a>(
                         v,
                     ));
                 }
-                walk(v, matcher, path, found);
-                path.truncate(len);
+                if v.is_object() || v.is_array() {
+                    walk(v, matcher, trail, found);
+                }
+                trail.pop();
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                let len = path.len();
-                push_index(path, i);
-                walk(v, matcher, path, found);
-                path.truncate(len);
+                if v.is_object() || v.is_array() {
+                    trail.push(Step::Index(i));
+                    walk(v, matcher, trail, found);
+                    trail.pop();
+                }
             }
         }
         _ => {}
