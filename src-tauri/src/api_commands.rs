@@ -2,17 +2,12 @@
 //! it on, remembered across restarts, same core and database as the CLI.
 
 use crate::state::AppState;
-use latchkey_core::local_api::{LocalApiSettings, LocalApiStatus, RevealedApiKey, Server};
+use latchkey_core::local_api::{start_enabled, LocalApiSettings, LocalApiStatus, RevealedApiKey};
 use latchkey_core::{Error, ErrorPayload, Latchkey};
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use tauri::State;
 
 type CmdResult<T> = Result<T, ErrorPayload>;
-
-fn loopback(port: u16) -> SocketAddr {
-    SocketAddr::from((Ipv4Addr::LOCALHOST, port))
-}
 
 async fn status(state: &AppState, core: &Latchkey) -> latchkey_core::Result<LocalApiStatus> {
     Ok(LocalApiStatus {
@@ -30,8 +25,8 @@ pub async fn resume(state: &AppState) {
         return;
     };
     if settings.enabled {
-        match Server::bind(core, loopback(settings.port)).await {
-            Ok(server) => state.set_api_server(Some(server.spawn())).await,
+        match start_enabled(core, settings).await {
+            Ok((server, _)) => state.set_api_server(Some(server)).await,
             Err(err) => state.set_api_problem(Some(err.to_string())),
         }
     }
@@ -55,13 +50,11 @@ pub async fn set_local_api(
     state.set_api_problem(None);
     let mut new_key = None;
     if settings.enabled {
-        // Bind first: a taken port changes nothing, not even the key.
-        let server = Server::bind(Arc::clone(&core), loopback(settings.port)).await?;
-        core.set_local_api_settings(settings)?;
-        new_key = core.enable_api_key()?.map(|key| RevealedApiKey {
+        let (server, key) = start_enabled(Arc::clone(&core), settings).await?;
+        new_key = key.map(|key| RevealedApiKey {
             key: key.expose().to_string(),
         });
-        state.set_api_server(Some(server.spawn())).await;
+        state.set_api_server(Some(server)).await;
     } else {
         core.set_local_api_settings(settings)?;
     }

@@ -20,7 +20,7 @@ mod state;
 
 pub use key::ApiKeyStatus;
 pub use problem::{Problem, PROBLEM_CONTENT_TYPE};
-pub use settings::{LocalApiSettings, LocalApiStatus, RevealedApiKey};
+pub use settings::{start_enabled, LocalApiSettings, LocalApiStatus, RevealedApiKey};
 
 use crate::error::{Error, Result};
 use crate::http::CancellationToken;

@@ -1,11 +1,14 @@
 //! Whether the desktop app serves the local API, and on which port. Kept in
 //! the database so the setting survives restarts; off until turned on.
 
-use super::DEFAULT_PORT;
+use super::{Server, ServerHandle, DEFAULT_PORT};
 use crate::error::{Error, Result};
 use crate::latchkey::Latchkey;
 use crate::store::meta;
+use crate::vault::Secret;
 use serde::{Deserialize, Serialize};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use ts_rs::TS;
 
 const SETTINGS_KEY: &str = "local_api_settings";
@@ -61,6 +64,23 @@ impl Latchkey {
             .map_err(|err| Error::Internal(format!("cannot store the setting: {err}")))?;
         self.store().write(|tx| meta::set(tx, SETTINGS_KEY, &text))
     }
+}
+
+/// Turns the API on as `settings` say: binds first, so a taken port changes
+/// nothing (not the setting, not the key); then remembers the setting and
+/// makes the key if there is none yet (returned that once, to show).
+pub async fn start_enabled(
+    app: Arc<Latchkey>,
+    settings: LocalApiSettings,
+) -> Result<(ServerHandle, Option<Secret>)> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, settings.port));
+    let server = Server::bind(Arc::clone(&app), addr).await?;
+    app.set_local_api_settings(LocalApiSettings {
+        enabled: true,
+        ..settings
+    })?;
+    let new_key = app.enable_api_key()?;
+    Ok((server.spawn(), new_key))
 }
 
 #[cfg(test)]
