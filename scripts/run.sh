@@ -8,7 +8,8 @@ cd "$ROOT"
 say "building the UI"
 (cd ui && npm run --silent build -- --logLevel warn)
 say "building the desktop app"
-cargo build -p latchkey-desktop --quiet
+# The same package set as the tests build, so neither rebuilds the other.
+cargo build -p latchkey-desktop -p latchkey-cli --locked --quiet
 APP="$ROOT/target/debug/latchkey-desktop"
 
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
