@@ -1,10 +1,10 @@
 //! The `services` table.
 
-use super::kinds::{placement_columns, placement_from_columns};
+use super::kinds::{placement_columns, placement_from_columns, PlacementKind};
 use super::now_ms;
 use crate::error::{Error, Result};
 use crate::service::{Param, Service, ServiceSpec};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
 const COLUMNS: &str = "id, slug, name, preset, auth_kind, client_id, authorize_url, token_url,
     revocation_url, device_url, scopes, scope_separator, authorize_params, token_params,
@@ -59,6 +59,68 @@ fn params_json(params: &[Param]) -> String {
     to_json(&params)
 }
 
+/// The columns a service definition writes, shared by insert and update;
+/// each is bound as `:column`.
+const SPEC_COLUMNS: &str = "slug, name, preset, auth_kind, client_id, authorize_url, token_url, \
+    revocation_url, device_url, scopes, scope_separator, authorize_params, token_params, \
+    client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name, token_prefix";
+const SPEC_VALUES: &str = ":slug, :name, :preset, :auth_kind, :client_id, :authorize_url, \
+    :token_url, :revocation_url, :device_url, :scopes, :scope_separator, :authorize_params, \
+    :token_params, :client_auth, :pkce, :redirect_uri, :api_base_url, :token_placement, \
+    :token_name, :token_prefix";
+
+/// A spec's column values, owned where they are computed (JSON, placement).
+struct SpecColumns<'a> {
+    spec: &'a ServiceSpec,
+    scopes: String,
+    authorize_params: String,
+    token_params: String,
+    placement: PlacementKind,
+    token_name: &'a str,
+    token_prefix: &'a str,
+}
+
+impl<'a> SpecColumns<'a> {
+    fn of(spec: &'a ServiceSpec) -> Self {
+        let (placement, token_name, token_prefix) = placement_columns(&spec.token_placement);
+        Self {
+            spec,
+            scopes: to_json(&spec.scopes),
+            authorize_params: params_json(&spec.authorize_params),
+            token_params: params_json(&spec.token_params),
+            placement,
+            token_name,
+            token_prefix,
+        }
+    }
+
+    fn named(&self) -> Vec<(&str, &dyn ToSql)> {
+        let s = self.spec;
+        vec![
+            (":slug", &s.slug),
+            (":name", &s.name),
+            (":preset", &s.preset),
+            (":auth_kind", &s.auth_kind),
+            (":client_id", &s.client_id),
+            (":authorize_url", &s.authorize_url),
+            (":token_url", &s.token_url),
+            (":revocation_url", &s.revocation_url),
+            (":device_url", &s.device_url),
+            (":scopes", &self.scopes),
+            (":scope_separator", &s.scope_separator),
+            (":authorize_params", &self.authorize_params),
+            (":token_params", &self.token_params),
+            (":client_auth", &s.client_auth),
+            (":pkce", &s.pkce),
+            (":redirect_uri", &s.redirect_uri),
+            (":api_base_url", &s.api_base_url),
+            (":token_placement", &self.placement),
+            (":token_name", &self.token_name),
+            (":token_prefix", &self.token_prefix),
+        ]
+    }
+}
+
 pub fn list(conn: &Connection) -> Result<Vec<Service>> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM services ORDER BY slug"))?;
     let rows = stmt.query_map([], from_row)?;
@@ -99,38 +161,16 @@ pub fn insert(conn: &Connection, spec: &ServiceSpec) -> Result<i64> {
     if slug_taken(conn, &spec.slug)? {
         return Err(duplicate_slug(&spec.slug));
     }
-    let (placement, token_name, token_prefix) = placement_columns(&spec.token_placement);
+    let columns = SpecColumns::of(spec);
     let now = now_ms();
+    let mut values = columns.named();
+    values.extend_from_slice(&[(":now", &now as &dyn ToSql)]);
     conn.execute(
-        "INSERT INTO services (slug, name, auth_kind, client_id, authorize_url, token_url,
-            revocation_url, device_url, scopes, scope_separator, authorize_params, token_params,
-            client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name,
-            token_prefix, created_at, updated_at, preset)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?20, ?21)",
-        params![
-            spec.slug,
-            spec.name,
-            spec.auth_kind,
-            spec.client_id,
-            spec.authorize_url,
-            spec.token_url,
-            spec.revocation_url,
-            spec.device_url,
-            to_json(&spec.scopes),
-            spec.scope_separator,
-            params_json(&spec.authorize_params),
-            params_json(&spec.token_params),
-            spec.client_auth,
-            spec.pkce,
-            spec.redirect_uri,
-            spec.api_base_url,
-            placement,
-            token_name,
-            token_prefix,
-            now,
-            spec.preset,
-        ],
+        &format!(
+            "INSERT INTO services ({SPEC_COLUMNS}, created_at, updated_at)
+             VALUES ({SPEC_VALUES}, :now, :now)"
+        ),
+        values.as_slice(),
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -147,39 +187,20 @@ pub fn update(conn: &Connection, id: i64, spec: &ServiceSpec) -> Result<()> {
     if clash.is_some() {
         return Err(duplicate_slug(&spec.slug));
     }
-    let (placement, token_name, token_prefix) = placement_columns(&spec.token_placement);
+    let columns = SpecColumns::of(spec);
+    let now = now_ms();
+    let mut values = columns.named();
+    values.extend_from_slice(&[(":now", &now as &dyn ToSql), (":id", &id)]);
+    let assignments: Vec<String> = SPEC_COLUMNS
+        .split(", ")
+        .map(|c| format!("{c} = :{c}"))
+        .collect();
     conn.execute(
-        "UPDATE services SET slug = ?2, name = ?3, auth_kind = ?4, client_id = ?5,
-            authorize_url = ?6, token_url = ?7, revocation_url = ?8, device_url = ?9,
-            scopes = ?10, scope_separator = ?11, authorize_params = ?12, token_params = ?13,
-            client_auth = ?14, pkce = ?15, redirect_uri = ?16, api_base_url = ?17,
-            token_placement = ?18, token_name = ?19, token_prefix = ?20, updated_at = ?21,
-            preset = ?22
-         WHERE id = ?1",
-        params![
-            id,
-            spec.slug,
-            spec.name,
-            spec.auth_kind,
-            spec.client_id,
-            spec.authorize_url,
-            spec.token_url,
-            spec.revocation_url,
-            spec.device_url,
-            to_json(&spec.scopes),
-            spec.scope_separator,
-            params_json(&spec.authorize_params),
-            params_json(&spec.token_params),
-            spec.client_auth,
-            spec.pkce,
-            spec.redirect_uri,
-            spec.api_base_url,
-            placement,
-            token_name,
-            token_prefix,
-            now_ms(),
-            spec.preset,
-        ],
+        &format!(
+            "UPDATE services SET {}, updated_at = :now WHERE id = :id",
+            assignments.join(", ")
+        ),
+        values.as_slice(),
     )?;
     Ok(())
 }
