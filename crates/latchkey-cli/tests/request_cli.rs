@@ -345,7 +345,11 @@ fn gotomeeting_flow_from_the_cli() {
         curl.contains(&format!("'{}/api/meetings'", server.issuer)),
         "{curl}"
     );
-    let token_now = token(&data);
+    // A fresh token: with the fixture's 2 s lifetime, a stored one may
+    // expire between `latchkey token` and curl.
+    let token_now = ok(run(&data, &["token", "demo", "alice", "--refresh"]))
+        .trim()
+        .to_string();
     let shell = Command::new("sh")
         .arg("-c")
         .arg(format!("{} --silent", curl.trim()))

@@ -63,13 +63,13 @@ async fn refresh_rotates_and_the_old_refresh_token_is_refused_then_needs_reauth(
 
 #[tokio::test]
 async fn expired_token_is_refreshed_and_fifty_callers_make_one_refresh() {
-    let server = OauthServer::start_with(&[("ACCESS_TOKEN_TTL", "2")]);
+    let server = OauthServer::start_with(&[("ACCESS_TOKEN_TTL", "4")]);
     let tmp = tempfile::tempdir().unwrap();
     let app = Arc::new(setup(tmp.path(), &server, BASIC));
     sign_in(&app).await;
     let first = app.access_token("svc", "alice", false).await.unwrap();
     assert!(!first.refreshed);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(4100)).await;
     assert_eq!(
         server.api_status(first.access_token.expose()).await,
         401,
@@ -154,7 +154,7 @@ async fn a_refused_revocation_keeps_the_tokens_unless_forced() {
 
 #[tokio::test]
 async fn client_credentials_token_is_cached_and_renewed_when_expired() {
-    let server = OauthServer::start_with(&[("CLIENT_CREDENTIALS_TTL", "2")]);
+    let server = OauthServer::start_with(&[("CLIENT_CREDENTIALS_TTL", "4")]);
     let tmp = tempfile::tempdir().unwrap();
     let app = setup_kind(tmp.path(), &server, BASIC, AuthKind::ClientCredentials);
     let mut input = latchkey_core::ServiceInput::from(&app.get_service("svc").unwrap().spec);
@@ -167,7 +167,7 @@ async fn client_credentials_token_is_cached_and_renewed_when_expired() {
     assert!(!again.refreshed);
     assert_eq!(again.access_token, first.access_token);
     assert_eq!(server.token_requests("client_credentials").await, 1);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(4100)).await;
     let renewed = app.service_token("svc", false).await.unwrap();
     assert!(renewed.refreshed);
     assert_ne!(renewed.access_token, first.access_token);
