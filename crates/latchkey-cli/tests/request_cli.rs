@@ -141,7 +141,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 #[test]
 fn gotomeeting_flow_from_the_cli() {
-    let server = OauthServer::start_with(&[("ACCESS_TOKEN_TTL", "2")]);
+    let server = OauthServer::start_with(&[("ACCESS_TOKEN_TTL", "4")]);
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     setup(&server, &data);
@@ -314,7 +314,7 @@ fn gotomeeting_flow_from_the_cli() {
 
     // An expired token is refreshed on the way, with no word about it.
     let refreshes = block_on(server.token_requests("refresh_token"));
-    std::thread::sleep(Duration::from_millis(2200));
+    std::thread::sleep(Duration::from_millis(4200));
     let sub = ok(run(
         &data,
         &["request", "demo", "alice", "GET", "/me", "--find", "sub"],
@@ -345,7 +345,7 @@ fn gotomeeting_flow_from_the_cli() {
         curl.contains(&format!("'{}/api/meetings'", server.issuer)),
         "{curl}"
     );
-    // A fresh token: with the fixture's 2 s lifetime, a stored one may
+    // A fresh token: with the fixture's short lifetime, a stored one may
     // expire between `latchkey token` and curl.
     let token_now = ok(run(&data, &["token", "demo", "alice", "--refresh"]))
         .trim()
