@@ -65,8 +65,7 @@ pub async fn access_token(
     if let Some(t) = satisfied(&second) {
         return Ok((t, None));
     }
-    let ttl = app.auth().settings().http_timeout * 2 + std::time::Duration::from_secs(5);
-    let _lease = Lease::acquire(app.store(), &format!("refresh:user:{}", user.id), ttl).await?;
+    let _lease = refresh_lease(app, user.id).await?;
     // Re-read under the lease: another process may have refreshed.
     let third = read(app, user.id)?;
     if let Some(t) = satisfied(&third) {
@@ -171,4 +170,11 @@ fn mark_needs_reauth(app: &Latchkey, service: &Service, user: &User) -> Result<(
         });
     }
     Ok(())
+}
+
+/// The lease that makes one refresh at a time per user across processes;
+/// a sign-out takes it too, so a refresh cannot store tokens again after it.
+pub(crate) async fn refresh_lease(app: &Latchkey, user_id: i64) -> Result<Lease<'_>> {
+    let ttl = app.auth().settings().http_timeout * 2 + std::time::Duration::from_secs(5);
+    Lease::acquire(app.store(), &format!("refresh:user:{user_id}"), ttl).await
 }

@@ -15,6 +15,10 @@ use oauth2::{AccessToken, RefreshToken, StandardRevocableToken};
 /// Revokes and forgets the user's tokens. When the provider refuses (or
 /// cannot be reached) nothing local changes unless `force`.
 pub async fn sign_out(app: &Latchkey, service: &Service, user: &User, force: bool) -> Result<User> {
+    // Wait for any refresh in flight, here or in another process.
+    let flight = app.auth().flight(&format!("user:{}", user.id));
+    let _in_process = flight.lock().await;
+    let _lease = super::lifecycle::refresh_lease(app, user.id).await?;
     let row = app.store().read(|conn| credentials::get(conn, user.id))?;
     if let (Some(row), Some(_)) = (&row, &service.spec.revocation_url) {
         // Unreadable tokens cannot be revoked; with force they are still forgotten.
