@@ -88,6 +88,26 @@ fn create_a_meeting_find_join_url_and_copy_it() {
             app.fill(&format!("{row} input.value"), value);
         }
     }
+    // The same body as raw JSON (CodeMirror), and back to the form.
+    app.click(&app.button("Raw JSON"));
+    app.wait_for("[data-testid=json-editor]", WAIT);
+    // The editor lives in a shadow root (see JsonEditor.svelte).
+    let raw = app.execute(
+        "const r = document.querySelector('[data-testid=json-editor]').shadowRoot; \
+         const c = r && r.querySelector('.cm-content'); \
+         return c ? [c.innerText, getComputedStyle(r.querySelector('.cm-gutters')).display] : null;",
+        vec![],
+    );
+    let text = raw[0].as_str().unwrap_or_default();
+    assert!(text.contains("Weekly sync"), "{raw}");
+    assert!(text.contains("\"passwordrequired\": false"), "{text}");
+    // Styled: CodeMirror's gutters are laid out as flex only if its sheet applied.
+    assert_eq!(raw[1], "flex", "CodeMirror's styles were refused");
+    app.save_screenshot(&screenshot_path("raw-json-editor"))
+        .unwrap();
+    app.click(&app.button("JSON form"));
+    app.wait_for("input.key", WAIT);
+
     app.click(&app.wait_for("[data-testid=send]", WAIT));
     let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| !t.is_empty());
     assert_eq!(status, "201 Created");
