@@ -17,12 +17,15 @@ use latchkey_core::http::{
     CancellationToken, HistoryFilter, HistoryLimits, HistorySource, RequestSpec,
 };
 use latchkey_core::json::{find_key, parse_json, query_path};
-use latchkey_core::{ClientAuth, KeySource, Latchkey, SendRequest, ServiceInput, UserInput};
+use latchkey_core::{KeySource, Latchkey, SendRequest};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod support;
+use support::authorize;
 
 const TOKEN: &str = "bench-access-token-0123456789abcdef";
 
@@ -140,50 +143,6 @@ fn start_server() -> SocketAddr {
         });
     });
     rx.recv().expect("server address")
-}
-
-/// Service `bench` with user alice holding a stored, unexpired token
-/// (obtained through the real code exchange against the bench server).
-async fn authorize(app: &Latchkey, addr: SocketAddr) {
-    app.create_service(&ServiceInput {
-        slug: "bench".into(),
-        client_id: Some("bench".into()),
-        client_secret: Some("bench-secret".to_string().into()),
-        client_auth: ClientAuth::Basic,
-        authorize_url: Some(format!("http://{addr}/authorize")),
-        token_url: Some(format!("http://{addr}/token")),
-        api_base_url: Some(format!("http://{addr}/api")),
-        redirect_uri: Some("http://127.0.0.1:0/callback".into()),
-        scopes: "api".into(),
-        ..ServiceInput::default()
-    })
-    .expect("service");
-    app.add_user(
-        "bench",
-        &UserInput {
-            external_id: "alice".into(),
-            ..Default::default()
-        },
-    )
-    .expect("user");
-    let link = app.login_link("bench", "alice").expect("login link");
-    let state = url_param(&link.url, "state");
-    app.complete_from_pasted(
-        "bench",
-        "alice",
-        &format!("http://127.0.0.1/callback?code=bench-code&state={state}"),
-    )
-    .await
-    .expect("code exchange");
-}
-
-fn url_param(url: &str, name: &str) -> String {
-    let query = url.split_once('?').map_or("", |(_, q)| q);
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn send_request() -> SendRequest {

@@ -13,13 +13,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use latchkey_core::local_api::Server;
-use latchkey_core::{ClientAuth, KeySource, Latchkey, ServiceInput, UserInput};
+use latchkey_core::{KeySource, Latchkey};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+
+mod support;
+use support::authorize;
 
 const TOKEN: &str = "bench-access-token-0123456789abcdef";
 const REQUESTS: usize = 3000;
@@ -163,45 +166,6 @@ async fn load(
         p99: pct(0.99),
         failures,
     }
-}
-
-/// A service on the fake upstream and user alice signed in through a pasted
-/// redirect (the upstream's token endpoint accepts any code).
-async fn authorize(app: &Latchkey, addr: SocketAddr) {
-    app.create_service(&ServiceInput {
-        slug: "bench".into(),
-        client_id: Some("bench".into()),
-        client_secret: Some("bench-secret".to_string().into()),
-        client_auth: ClientAuth::Basic,
-        authorize_url: Some(format!("http://{addr}/authorize")),
-        token_url: Some(format!("http://{addr}/token")),
-        api_base_url: Some(format!("http://{addr}/api")),
-        redirect_uri: Some("http://127.0.0.1:0/callback".into()),
-        scopes: "api".into(),
-        ..ServiceInput::default()
-    })
-    .expect("service");
-    app.add_user(
-        "bench",
-        &UserInput {
-            external_id: "alice".into(),
-            ..Default::default()
-        },
-    )
-    .expect("user");
-    let link = app.login_link("bench", "alice").expect("login link");
-    let query = link.url.split_once('?').map_or("", |(_, q)| q);
-    let state = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("state="))
-        .unwrap_or_default();
-    app.complete_from_pasted(
-        "bench",
-        "alice",
-        &format!("http://127.0.0.1/callback?code=bench-code&state={state}"),
-    )
-    .await
-    .expect("code exchange");
 }
 
 /// The token endpoint and a GoTo-style `POST /api/meetings`.

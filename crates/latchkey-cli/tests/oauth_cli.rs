@@ -2,6 +2,8 @@
 //! real OAuth server, with `browser.mjs` as $BROWSER (through `open` and
 //! xdg-open), and several processes sharing one database.
 
+mod common;
+
 #[path = "../../latchkey-core/tests/support/oauth_server.rs"]
 mod oauth_server;
 
@@ -13,17 +15,7 @@ use std::process::{Command, Output, Stdio};
 const SECRET: &str = "latchkey-basic-secret";
 
 fn latchkey(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_latchkey"));
-    cmd.arg("--data-dir")
-        .arg(data)
-        .env_remove("LATCHKEY_KEY_FILE")
-        .env("BROWSER", fixture_dir().join("browser.mjs"))
-        // xdg-open honours $BROWSER only outside a desktop session.
-        .env_remove("XDG_CURRENT_DESKTOP")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .stdin(Stdio::null());
-    cmd
+    common::latchkey_with_browser(data, Some(fixture_dir().join("browser.mjs")))
 }
 
 fn text(out: &Output) -> String {

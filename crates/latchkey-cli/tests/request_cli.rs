@@ -1,6 +1,8 @@
 //! `latchkey request | find | path | history` end to end: the real binary
 //! against the real OAuth fixture server and its protected meetings API.
 
+mod common;
+
 #[path = "../../latchkey-core/tests/support/oauth_server.rs"]
 mod oauth_server;
 
@@ -24,17 +26,7 @@ const MEETING: &str = r#"{
 }"#;
 
 fn latchkey(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_latchkey"));
-    cmd.arg("--data-dir")
-        .arg(data)
-        .env_remove("LATCHKEY_KEY_FILE")
-        .env("BROWSER", fixture_dir().join("browser.mjs"))
-        // xdg-open honours $BROWSER only outside a desktop session.
-        .env_remove("XDG_CURRENT_DESKTOP")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .stdin(Stdio::null());
-    cmd
+    common::latchkey_with_browser(data, Some(fixture_dir().join("browser.mjs")))
 }
 
 fn run(data: &Path, args: &[&str]) -> Output {

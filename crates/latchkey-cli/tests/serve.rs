@@ -2,6 +2,8 @@
 //! every endpoint, every error status, the security cases, key rotation,
 //! and the GoToMeeting flow end to end against the real OAuth fixture.
 
+mod common;
+
 #[path = "../../latchkey-core/tests/support/oauth_server.rs"]
 mod oauth_server;
 
@@ -17,12 +19,7 @@ use std::time::Duration;
 const SECRET: &str = "latchkey-basic-secret";
 
 fn latchkey(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_latchkey"));
-    cmd.arg("--data-dir")
-        .arg(data)
-        .env_remove("LATCHKEY_KEY_FILE")
-        .stdin(Stdio::null());
-    cmd
+    common::latchkey_with_browser(data, None)
 }
 
 #[track_caller]

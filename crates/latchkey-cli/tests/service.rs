@@ -1,5 +1,7 @@
 //! `latchkey service` and `latchkey user` as a person (or script) runs them.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -7,11 +9,7 @@ use std::process::{Command, Output, Stdio};
 const SECRET: &str = "cli-secret-5e8d2b77";
 
 fn latchkey(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_latchkey"));
-    cmd.arg("--data-dir")
-        .arg(data)
-        .env_remove("LATCHKEY_KEY_FILE");
-    cmd
+    common::latchkey_with_browser(data, None)
 }
 
 fn run(data: &Path, args: &[&str]) -> Output {
