@@ -35,6 +35,10 @@ pub enum ServiceCommand {
         /// Forget the stored client secret.
         #[arg(long, conflicts_with = "client_secret_stdin")]
         clear_client_secret: bool,
+        /// Forget the listed token origins (the API base URL's stays);
+        /// --token-origin flags given with it start the new list.
+        #[arg(long)]
+        clear_token_origins: bool,
         #[command(flatten)]
         flags: Box<ServiceFlags>,
     },
@@ -109,6 +113,10 @@ pub struct ServiceFlags {
     /// Extra token-request parameter; repeat for more (replaces the list on edit).
     #[arg(long = "token-param", value_name = "NAME=VALUE")]
     token_params: Vec<String>,
+    /// Another origin the token may go to besides the API base URL's, e.g.
+    /// https://uploads.example.com; repeat for more (added to the list on edit).
+    #[arg(long = "token-origin", value_name = "URL")]
+    token_origins: Vec<String>,
 }
 
 impl ServiceFlags {
@@ -141,6 +149,9 @@ impl ServiceFlags {
             input.pkce = pkce;
         }
         self.apply_placement(&mut input.token_placement);
+        input
+            .token_origins
+            .extend(self.token_origins.iter().cloned());
         let mut errors = Vec::new();
         for (field, given, target) in [
             (
@@ -237,6 +248,7 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             slug,
             rename,
             clear_client_secret,
+            clear_token_origins,
             flags,
         } => {
             let current = app.get_service(slug)?;
@@ -245,6 +257,9 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
                 input.slug.clone_from(new);
             }
             input.clear_client_secret = *clear_client_secret;
+            if *clear_token_origins {
+                input.token_origins.clear();
+            }
             flags.apply(&mut input)?;
             let service = app.update_service(slug, &input)?;
             print_service(&service, json, "Updated")
@@ -387,6 +402,14 @@ fn print_service(service: &Service, json: bool, verb: &str) -> Result<()> {
             output::or_dash(spec.api_base_url.as_deref()),
         ),
         ("token placement", placement),
+        (
+            "token origins",
+            output::or_dash(Some(
+                &latchkey_core::service::TokenOrigins::of_service(spec)
+                    .shown()
+                    .join(" "),
+            )),
+        ),
     ]);
     Ok(())
 }

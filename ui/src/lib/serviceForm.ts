@@ -27,6 +27,8 @@ export interface ServiceFormValues {
   token_header: string;
   token_prefix: string;
   token_query: string;
+  /** Extra token origins, separated by spaces, commas or line breaks. */
+  token_origins: string;
 }
 
 export function valuesFromInput(input: ServiceInput): ServiceFormValues {
@@ -55,6 +57,7 @@ export function valuesFromInput(input: ServiceInput): ServiceFormValues {
     token_header: p.kind === "header" ? p.name : "Authorization",
     token_prefix: p.kind === "header" ? p.prefix : "Bearer",
     token_query: p.kind === "query" ? p.name : "access_token",
+    token_origins: input.token_origins.join(" "),
   };
 }
 
@@ -84,6 +87,7 @@ export function inputFromValues(v: ServiceFormValues): ServiceInput {
       v.placement === "header"
         ? { kind: "header", name: v.token_header.trim(), prefix: v.token_prefix.trim() }
         : { kind: "query", name: v.token_query.trim() },
+    token_origins: v.token_origins.split(/[\s,]+/).filter((o) => o !== ""),
   };
   // Secrets leave the form only when typed; an empty box keeps the stored one.
   if (v.client_secret !== "") input.client_secret = v.client_secret;

@@ -3,12 +3,14 @@
 //! [`validate`] turns it into a [`ServiceSpec`] or a list of field errors.
 
 mod export;
+mod origins;
 mod params;
 mod prefill;
 mod urls;
 mod validate;
 
 pub use export::{ExportDocument, EXPORT_VERSION};
+pub use origins::{normalize_origin, normalize_origins, TokenOrigins};
 pub use params::Param;
 pub use prefill::{discover_into, draft};
 pub use urls::DEFAULT_REDIRECT_URI;
@@ -56,6 +58,9 @@ pub struct ServiceSpec {
     /// A header such as `Authorization: Bearer` (Podio: `OAuth2`) or a
     /// query parameter.
     pub token_placement: TokenPlacement,
+    /// Origins (`https://host[:port]`) the service's credentials may go to
+    /// besides the API base URL's own, normalized.
+    pub token_origins: Vec<String>,
 }
 
 /// What a form, the CLI or an import file submits to create or edit a
@@ -95,6 +100,9 @@ pub struct ServiceInput {
     pub api_base_url: Option<String>,
     /// Defaults to `Authorization: Bearer <token>`.
     pub token_placement: TokenPlacement,
+    /// Origins the credentials may go to besides the API base URL's
+    /// (`https://files.example.com`); plain http only for this machine.
+    pub token_origins: Vec<String>,
 }
 
 impl Default for ServiceInput {
@@ -120,6 +128,7 @@ impl Default for ServiceInput {
             redirect_uri: None,
             api_base_url: None,
             token_placement: TokenPlacement::default(),
+            token_origins: Vec::new(),
         }
     }
 }
@@ -148,6 +157,7 @@ impl From<&ServiceSpec> for ServiceInput {
             redirect_uri: spec.redirect_uri.clone(),
             api_base_url: spec.api_base_url.clone(),
             token_placement: spec.token_placement.clone(),
+            token_origins: spec.token_origins.clone(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Turns a [`ServiceInput`] into a [`ServiceSpec`], collecting one specific
 //! message per wrong field so a form can show them all at once.
 
+use super::origins::normalize_origins;
 use super::params::Param;
 use super::urls::{check_endpoint, check_redirect, DEFAULT_REDIRECT_URI};
 use super::{ServiceInput, ServiceSpec};
@@ -171,6 +172,14 @@ pub fn validate(input: &ServiceInput) -> Result<ValidInput> {
         }
     };
 
+    let token_origins = match normalize_origins(&input.token_origins) {
+        Ok(list) => list,
+        Err(message) => {
+            errors.push(FieldError::new("token_origins", message));
+            Vec::new()
+        }
+    };
+
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
@@ -199,6 +208,7 @@ pub fn validate(input: &ServiceInput) -> Result<ValidInput> {
             redirect_uri,
             api_base_url,
             token_placement,
+            token_origins,
         },
         secret,
     })
