@@ -83,6 +83,10 @@ pub struct ServiceFlags {
     /// Read the client secret from the first line of stdin.
     #[arg(long)]
     client_secret_stdin: bool,
+    /// Read the API key (`--auth-kind api_key`) from the first line of stdin;
+    /// on edit it replaces the stored key.
+    #[arg(long, conflicts_with = "client_secret_stdin")]
+    api_key_stdin: bool,
     /// Scopes, separated by the scope separator, e.g. "openid email".
     #[arg(long)]
     scopes: Option<String>,
@@ -173,7 +177,10 @@ impl ServiceFlags {
             return Err(Error::Validation(errors));
         }
         if self.client_secret_stdin {
-            input.client_secret = Some(secret_input::from_stdin()?);
+            input.client_secret = Some(secret_input::from_stdin("client secret")?);
+        }
+        if self.api_key_stdin {
+            input.api_key = Some(secret_input::from_stdin("API key")?);
         }
         Ok(())
     }
@@ -211,7 +218,10 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             }
             flags.apply(&mut input)?;
             if input.client_secret.is_none() && wants_secret(&input) {
-                input.client_secret = secret_input::prompt(slug)?;
+                input.client_secret = secret_input::prompt(slug, "Client secret")?;
+            }
+            if input.api_key.is_none() && input.auth_kind == AuthKind::ApiKey {
+                input.api_key = secret_input::prompt(slug, "API key")?;
             }
             let service = app.create_service(&input)?;
             print_service(&service, json, "Added")
@@ -374,6 +384,10 @@ fn print_service(service: &Service, json: bool, verb: &str) -> Result<()> {
         ("auth kind", spec.auth_kind.to_string()),
         ("client id", output::or_dash(spec.client_id.as_deref())),
         ("client secret", secret_state(service).into()),
+        (
+            "API key",
+            if service.has_api_key { "set" } else { "not set" }.into(),
+        ),
         (
             "authorize URL",
             output::or_dash(spec.authorize_url.as_deref()),

@@ -43,6 +43,16 @@ describe("service form values", () => {
     expect(out.api_base_url).toBeNull();
   });
 
+  it("sends a typed API key only for API-key services", () => {
+    const values = valuesFromInput({ ...input, auth_kind: "api_key" });
+    expect(values.api_key).toBe("");
+    expect("api_key" in inputFromValues(values)).toBe(false);
+    values.api_key = "k-123";
+    expect(inputFromValues(values).api_key).toBe("k-123");
+    values.auth_kind = "authorization_code";
+    expect("api_key" in inputFromValues(values)).toBe(false);
+  });
+
   it("splits token origins on spaces, commas and line breaks", () => {
     const values = valuesFromInput(input);
     values.token_origins = " https://a.example.com,https://b.example.com\n\nhttp://127.0.0.1:9412 ";

@@ -11,6 +11,8 @@ export interface ServiceFormValues {
   client_id: string;
   client_secret: string;
   clear_client_secret: boolean;
+  /** A new API key; empty keeps the stored one. */
+  api_key: string;
   authorize_url: string;
   token_url: string;
   revocation_url: string;
@@ -41,6 +43,7 @@ export function valuesFromInput(input: ServiceInput): ServiceFormValues {
     client_id: input.client_id ?? "",
     client_secret: "",
     clear_client_secret: false,
+    api_key: "",
     authorize_url: input.authorize_url ?? "",
     token_url: input.token_url ?? "",
     revocation_url: input.revocation_url ?? "",
@@ -91,5 +94,6 @@ export function inputFromValues(v: ServiceFormValues): ServiceInput {
   };
   // Secrets leave the form only when typed; an empty box keeps the stored one.
   if (v.client_secret !== "") input.client_secret = v.client_secret;
+  if (v.api_key !== "" && v.auth_kind === "api_key") input.api_key = v.api_key;
   return input;
 }

@@ -29,6 +29,8 @@ pub struct Service {
     pub spec: ServiceSpec,
     /// Whether a client secret is stored (sealed) for it.
     pub has_client_secret: bool,
+    /// Whether an API key is stored (sealed) for it.
+    pub has_api_key: bool,
     /// Unix milliseconds.
     pub created_at: i64,
     pub updated_at: i64,
@@ -83,6 +85,11 @@ pub struct ServiceInput {
     /// On edit: forget the stored client secret.
     #[serde(skip_serializing)]
     pub clear_client_secret: bool,
+    /// An `api_key` service's key. On edit, leaving it out keeps the
+    /// stored one. Never serialized, so no export carries it.
+    #[serde(skip_serializing)]
+    #[ts(as = "Option<String>", optional)]
+    pub api_key: Option<Secret>,
     pub authorize_url: Option<String>,
     pub token_url: Option<String>,
     pub revocation_url: Option<String>,
@@ -115,6 +122,7 @@ impl Default for ServiceInput {
             client_id: None,
             client_secret: None,
             clear_client_secret: false,
+            api_key: None,
             authorize_url: None,
             token_url: None,
             revocation_url: None,
@@ -144,6 +152,7 @@ impl From<&ServiceSpec> for ServiceInput {
             client_id: spec.client_id.clone(),
             client_secret: None,
             clear_client_secret: false,
+            api_key: None,
             authorize_url: spec.authorize_url.clone(),
             token_url: spec.token_url.clone(),
             revocation_url: spec.revocation_url.clone(),
@@ -165,6 +174,11 @@ impl From<&ServiceSpec> for ServiceInput {
 /// The vault purpose (associated data) of a service's client secret.
 pub fn client_secret_purpose(service_id: i64) -> String {
     format!("service:{service_id}:client_secret")
+}
+
+/// The vault purpose (associated data) of an API-key service's key.
+pub fn api_key_purpose(service_id: i64) -> String {
+    format!("service:{service_id}:api_key")
 }
 
 /// What removing a service removed.

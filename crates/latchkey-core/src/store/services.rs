@@ -9,7 +9,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 const COLUMNS: &str = "id, slug, name, preset, auth_kind, client_id, authorize_url, token_url,
     revocation_url, device_url, scopes, scope_separator, authorize_params, token_params,
     client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name, token_prefix,
-    client_secret_sealed IS NOT NULL, created_at, updated_at, token_origins";
+    client_secret_sealed IS NOT NULL, created_at, updated_at, token_origins,
+    api_key_sealed IS NOT NULL";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
     Ok(Service {
@@ -36,6 +37,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
             token_origins: json_column(row, 24)?,
         },
         has_client_secret: row.get(21)?,
+        has_api_key: row.get(25)?,
         created_at: row.get(22)?,
         updated_at: row.get(23)?,
     })
@@ -222,6 +224,23 @@ pub fn set_sealed_secret(conn: &Connection, id: i64, sealed: Option<&[u8]>) -> R
 pub fn sealed_secret(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
     Ok(conn.query_row(
         "SELECT client_secret_sealed FROM services WHERE id = ?1",
+        [id],
+        |row| row.get(0),
+    )?)
+}
+
+/// Stores the sealed API key.
+pub fn set_sealed_api_key(conn: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
+    conn.execute(
+        "UPDATE services SET api_key_sealed = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, sealed, now_ms()],
+    )?;
+    Ok(())
+}
+
+pub fn sealed_api_key(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn.query_row(
+        "SELECT api_key_sealed FROM services WHERE id = ?1",
         [id],
         |row| row.get(0),
     )?)
