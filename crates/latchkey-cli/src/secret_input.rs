@@ -10,9 +10,7 @@ pub fn from_stdin(what: &str) -> Result<Secret> {
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|err| {
-            Error::InvalidInput(format!("cannot read the {what} from stdin: {err}"))
-        })?;
+        .map_err(|err| Error::InvalidInput(format!("cannot read the {what} from stdin: {err}")))?;
     Ok(into_secret(line))
 }
 

@@ -386,7 +386,12 @@ fn print_service(service: &Service, json: bool, verb: &str) -> Result<()> {
         ("client secret", secret_state(service).into()),
         (
             "API key",
-            if service.has_api_key { "set" } else { "not set" }.into(),
+            if service.has_api_key {
+                "set"
+            } else {
+                "not set"
+            }
+            .into(),
         ),
         (
             "authorize URL",

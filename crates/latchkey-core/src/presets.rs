@@ -117,7 +117,9 @@ mod tests {
         for origin in &p.token_origins {
             match crate::service::normalize_origin(origin) {
                 Ok(normal) if &normal == origin => {}
-                Ok(normal) => out.push(format!("token origin `{origin}` should be written `{normal}`")),
+                Ok(normal) => out.push(format!(
+                    "token origin `{origin}` should be written `{normal}`"
+                )),
                 Err(message) => out.push(message),
             }
         }

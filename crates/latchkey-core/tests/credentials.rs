@@ -135,7 +135,11 @@ async fn a_token_never_goes_to_an_origin_off_the_list_whoever_asks() {
 
     // The API base URL's origin gets it.
     let sent = app
-        .send_request(&get("goto", "/meetings"), Some(token.clone()), &CancellationToken::new())
+        .send_request(
+            &get("goto", "/meetings"),
+            Some(token.clone()),
+            &CancellationToken::new(),
+        )
         .await
         .unwrap();
     let seen = sent.response.json().unwrap();
@@ -145,19 +149,28 @@ async fn a_token_never_goes_to_an_origin_off_the_list_whoever_asks() {
     let mut edit = ServiceInput::from(&app.get_service("goto").unwrap().spec);
     edit.token_origins.push(format!("http://{stranger}/"));
     let edited = app.update_service("goto", &edit).unwrap();
-    assert_eq!(edited.spec.token_origins, vec![format!("http://{stranger}")]);
+    assert_eq!(
+        edited.spec.token_origins,
+        vec![format!("http://{stranger}")]
+    );
     let sent = app
         .send_request(&send, Some(token), &CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(sent.response.json().unwrap()["headers"]["authorization"], "Bearer tok-ALICE-1");
+    assert_eq!(
+        sent.response.json().unwrap()["headers"]["authorization"],
+        "Bearer tok-ALICE-1"
+    );
     assert_eq!(stranger_hits.load(Ordering::SeqCst), 1);
 
     // Export and import carry the list.
     let doc = serde_json::to_string(&app.export_services(&[], false).unwrap()).unwrap();
     let other = open(&tmp.path().join("other"));
     let imported = other.import_services(&doc).unwrap();
-    assert_eq!(imported[0].spec.token_origins, vec![format!("http://{stranger}")]);
+    assert_eq!(
+        imported[0].spec.token_origins,
+        vec![format!("http://{stranger}")]
+    );
 }
 
 #[test]
@@ -202,7 +215,10 @@ async fn an_api_key_service_sends_its_sealed_key_and_never_shows_it() {
 
     // Subject to origin binding like any token.
     let err = app
-        .send(&get("keyed", &format!("http://{stranger}/steal")), &CancellationToken::new())
+        .send(
+            &get("keyed", &format!("http://{stranger}/steal")),
+            &CancellationToken::new(),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::OriginNotAllowed, "{err}");
@@ -239,7 +255,10 @@ async fn an_api_key_service_sends_its_sealed_key_and_never_shows_it() {
         .send(&get("keyed", "/things"), &CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(sent.response.json().unwrap()["headers"]["x-api-key"], NEW_KEY);
+    assert_eq!(
+        sent.response.json().unwrap()["headers"]["x-api-key"],
+        NEW_KEY
+    );
     // An edit without a key keeps the stored one.
     app.update_service("keyed", &ServiceInput::from(&service.spec))
         .unwrap();
@@ -247,7 +266,10 @@ async fn an_api_key_service_sends_its_sealed_key_and_never_shows_it() {
         .send(&get("keyed", "/things"), &CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(sent.response.json().unwrap()["headers"]["x-api-key"], NEW_KEY);
+    assert_eq!(
+        sent.response.json().unwrap()["headers"]["x-api-key"],
+        NEW_KEY
+    );
 
     // A key in the query instead.
     let mut query = ServiceInput::from(&service.spec);
@@ -263,7 +285,11 @@ async fn an_api_key_service_sends_its_sealed_key_and_never_shows_it() {
         sent.response.json().unwrap()["uri"],
         format!("/v1/q?api_key={NEW_KEY}")
     );
-    assert!(!sent.response.url.contains(NEW_KEY), "{}", sent.response.url);
+    assert!(
+        !sent.response.url.contains(NEW_KEY),
+        "{}",
+        sent.response.url
+    );
 }
 
 #[test]

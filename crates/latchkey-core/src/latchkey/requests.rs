@@ -138,7 +138,8 @@ impl Latchkey {
         let prepared = send.request.prepare(base_url)?;
         // Whoever calls (window, CLI, local API), a credential goes only to
         // the service's token origins; with no service, to none.
-        let origins = service.map_or_else(TokenOrigins::none, |s| TokenOrigins::of_service(&s.spec));
+        let origins =
+            service.map_or_else(TokenOrigins::none, |s| TokenOrigins::of_service(&s.spec));
         let Exchange { result, tokens } = exchange(
             HttpClient::shared(),
             &prepared,

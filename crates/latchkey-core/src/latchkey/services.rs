@@ -3,8 +3,8 @@
 use super::Latchkey;
 use crate::error::{Error, FieldError, Result};
 use crate::service::{
-    api_key_purpose, client_secret_purpose, validate, ExportDocument, RemovedService, SecretChange, Service,
-    ServiceInput, ValidInput, EXPORT_VERSION,
+    api_key_purpose, client_secret_purpose, validate, ExportDocument, RemovedService, SecretChange,
+    Service, ServiceInput, ValidInput, EXPORT_VERSION,
 };
 use crate::store::{services, users};
 use crate::vault::{Secret, Vault};

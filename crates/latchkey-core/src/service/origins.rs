@@ -115,14 +115,18 @@ impl TokenOrigins {
 
     /// The origins as text, for messages and the form.
     pub fn shown(&self) -> Vec<String> {
-        self.origins.iter().map(Origin::ascii_serialization).collect()
+        self.origins
+            .iter()
+            .map(Origin::ascii_serialization)
+            .collect()
     }
 
     /// The error for a send refused because `url` is not allowed: names the
     /// origin and says how to allow it or to send without a credential.
     pub fn refusal(&self, url: &Url) -> Error {
         let origin = url.origin().ascii_serialization();
-        let without = "or send without a token (`--no-auth`, or \"no auth\" in the request builder)";
+        let without =
+            "or send without a token (`--no-auth`, or \"no auth\" in the request builder)";
         if url.scheme() == "http" && !is_loopback(url) {
             return Error::OriginNotAllowed(format!(
                 "not sent: a token never goes over plain http to another machine ({origin}); use https, {without}"
@@ -130,7 +134,7 @@ impl TokenOrigins {
         }
         let Some(slug) = &self.service else {
             return Error::OriginNotAllowed(format!(
-                "not sent: a token goes only to its service's token origins, and {origin} is not one; {without}"
+                "not sent: a token goes only to its service's token origins and {origin} is not one of them: choose the service it belongs to, {without}"
             ));
         };
         let allowed = match self.shown() {
@@ -203,9 +207,14 @@ mod tests {
             service: Some("goto".into()),
             origins: vec![u("https://api.getgo.com").origin()],
         };
-        let msg = origins.refusal(&u("http://127.0.0.1:9412/x?t=1")).to_string();
+        let msg = origins
+            .refusal(&u("http://127.0.0.1:9412/x?t=1"))
+            .to_string();
         assert!(msg.contains("http://127.0.0.1:9412"), "{msg}");
-        assert!(msg.contains("--token-origin http://127.0.0.1:9412"), "{msg}");
+        assert!(
+            msg.contains("--token-origin http://127.0.0.1:9412"),
+            "{msg}"
+        );
         assert!(msg.contains("--no-auth"), "{msg}");
         assert!(!msg.contains("t=1"), "{msg}");
         assert_eq!(
