@@ -451,6 +451,13 @@ async fn large_bodies_are_streamed_to_a_file() {
         "{path}"
     );
     assert!(note.contains("saved to"), "{note}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(std::path::Path::new(path)), 0o600);
+        assert_eq!(mode(&dir.path().join("responses")), 0o700);
+    }
     assert_eq!(std::fs::read(path).unwrap(), big_body(len));
     assert_eq!(response.body_bytes().unwrap().len(), len);
     assert!(response.timings.total_ms >= response.timings.ttfb_ms);
