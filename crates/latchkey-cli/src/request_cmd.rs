@@ -268,12 +268,8 @@ fn write_body(response: &HttpResponse) -> Result<()> {
         ResponseBody::Binary { note, .. } | ResponseBody::File { note, .. } if terminal => {
             eprintln!("latchkey: {note}; redirect stdout to a file to get the bytes");
         }
-        ResponseBody::File { path, .. } => {
-            let mut file = std::fs::File::open(path).map_err(|e| {
-                Error::Internal(format!("cannot read the saved response body {path}: {e}"))
-            })?;
-            let _ = std::io::copy(&mut file, &mut std::io::stdout().lock());
-        }
+        // A large body is sealed on disk: opened through the core.
+        ResponseBody::File { .. } => output::write_stdout(&response.body_bytes()?),
         _ => output::write_stdout(&response.body_bytes()?),
     }
     let _ = std::io::stdout().flush();

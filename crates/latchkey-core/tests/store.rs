@@ -234,3 +234,47 @@ fn deleted_rows_are_overwritten_not_left_in_free_pages() {
         );
     }
 }
+
+#[test]
+fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
+    common::require_keyring();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    std::fs::create_dir_all(&dir).unwrap();
+    {
+        let mut conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        seed(&conn, 4);
+        conn.execute_batch(
+            "INSERT INTO history (id, service_id, source, method, url, request_spec, status,
+                response_headers, response_body, stored_bytes, created_at)
+             VALUES (3, 7, 'cli', 'GET', 'https://x.example/a',
+                '{\"method\":\"GET\",\"url\":\"/a\",\"query\":[],\"headers\":[],\"body\":{\"kind\":\"raw\",\"content_type\":\"\",\"text\":\"old-REQUEST-body\"}}',
+                200, '[]', CAST('old-ANSWER-body' AS BLOB), 10, 1);
+             INSERT INTO saved_requests (service_id, name, spec, extractors, created_at, updated_at)
+             VALUES (7, 'Old', '{\"method\":\"GET\",\"url\":\"/old-SAVED-url\",\"query\":[],\"headers\":[],\"body\":{\"kind\":\"none\"}}',
+                '[]', 1, 1);",
+        )
+        .unwrap();
+    }
+    let app = common::open(tmp.path());
+    app.vault().unwrap();
+    let entry = app.history_entry(3).unwrap();
+    assert!(serde_json::to_string(&entry).unwrap().contains("old-ANSWER-body"));
+    assert!(serde_json::to_string(&entry.request).unwrap().contains("old-REQUEST-body"));
+    assert_eq!(
+        app.get_saved_request("old", "Old").unwrap().request.url,
+        "/old-SAVED-url"
+    );
+    app.store().checkpoint().unwrap();
+    for file in std::fs::read_dir(app.data_dir()).unwrap() {
+        let path = file.unwrap().path();
+        for text in ["old-ANSWER-body", "old-REQUEST-body", "old-SAVED-url"] {
+            assert!(
+                !common::file_contains(&path, text.as_bytes()),
+                "{text} in {}",
+                path.display()
+            );
+        }
+    }
+}

@@ -3,11 +3,13 @@
 
 use super::client::SendOptions;
 use super::response::ResponseBody;
+use super::spill::SpillWriter;
 use crate::error::{Error, Result};
+use crate::vault::Vault;
 use base64::Engine as _;
 use encoding_rs::Encoding;
 use std::path::{Path, PathBuf};
-use tokio::io::AsyncWriteExt;
+use std::sync::Arc;
 
 /// How much of the body is kept for history, whatever its size.
 pub(crate) const HEAD_BYTES: usize = 1024 * 1024;
@@ -25,7 +27,7 @@ pub(crate) struct ReadBody {
 /// Deletes a half-written file unless the read finished.
 struct Spill {
     path: PathBuf,
-    file: tokio::fs::File,
+    file: Option<SpillWriter>,
     keep: bool,
 }
 
@@ -60,6 +62,7 @@ pub(crate) async fn read_body(
     options: &SendOptions,
     dir: &Path,
     url: &str,
+    vault: Option<Arc<Vault>>,
 ) -> Result<ReadBody> {
     let cap = options.max_response_bytes;
     if response.content_length().is_some_and(|len| len > cap) {
@@ -91,28 +94,29 @@ pub(crate) async fn read_body(
         if spill.is_none() && size > options.inline_body_bytes {
             crate::paths::private_dir(dir).map_err(io_error)?;
             let path = dir.join(format!("{}.body", uuid::Uuid::new_v4()));
-            let mut owner_only = tokio::fs::OpenOptions::new();
-            owner_only.write(true).create_new(true);
-            #[cfg(unix)]
-            owner_only.mode(0o600);
-            let file = owner_only.open(&path).await.map_err(io_error)?;
             let mut opened = Spill {
+                file: None,
                 path,
-                file,
                 keep: false,
             };
-            opened.file.write_all(&inline).await.map_err(io_error)?;
+            let mut writer = SpillWriter::create(&opened.path, vault.clone())
+                .await
+                .map_err(io_error)?;
+            writer.write(&inline).await.map_err(io_error)?;
+            opened.file = Some(writer);
             inline = Vec::new();
             spill = Some(opened);
         }
-        match spill.as_mut() {
-            Some(s) => s.file.write_all(&chunk).await.map_err(io_error)?,
+        match spill.as_mut().and_then(|s| s.file.as_mut()) {
+            Some(writer) => writer.write(&chunk).await.map_err(io_error)?,
             None => inline.extend_from_slice(&chunk),
         }
     }
     let file = match spill {
         Some(mut s) => {
-            s.file.flush().await.map_err(io_error)?;
+            if let Some(writer) = s.file.take() {
+                writer.finish().await.map_err(io_error)?;
+            }
             s.keep = true;
             Some(s.path.clone())
         }

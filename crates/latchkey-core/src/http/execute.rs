@@ -11,15 +11,18 @@ use super::spec::PreparedRequest;
 use crate::auth_types::TokenPlacement;
 use crate::error::{Error, Result};
 use crate::service::{Param, TokenOrigins};
-use crate::vault::Secret;
+use crate::vault::{Secret, Vault};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{StatusCode, Url};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// Sends `request` with a fixed token (or none); the token goes only to
-/// `origins`. Bodies over the inline limit are written under `bodies_dir`.
+/// `origins`. Bodies over the inline limit are written under `bodies_dir`
+/// as they came (these low-level calls hold no key; [`crate::Latchkey`]
+/// seals them).
 pub async fn execute(
     client: &HttpClient,
     request: &PreparedRequest,
@@ -36,6 +39,7 @@ pub async fn execute(
         origins,
         options,
         bodies_dir,
+        None,
         cancel,
     )
     .await
@@ -65,6 +69,7 @@ pub async fn execute_with_tokens<P: TokenProvider>(
         origins,
         options,
         bodies_dir,
+        None,
         cancel,
     )
     .await
@@ -101,6 +106,7 @@ pub(crate) async fn exchange<A: AuthArg>(
     origins: &TokenOrigins,
     options: &SendOptions,
     bodies_dir: &Path,
+    spill_key: Option<Arc<Vault>>,
     cancel: &CancellationToken,
 ) -> Exchange {
     let start = Instant::now();
@@ -115,6 +121,7 @@ pub(crate) async fn exchange<A: AuthArg>(
             origins,
             options,
             bodies_dir,
+            spill_key,
             start,
             &mut tokens,
         );
@@ -167,6 +174,7 @@ async fn send<P: TokenProvider>(
     origins: &TokenOrigins,
     options: &SendOptions,
     bodies_dir: &Path,
+    spill_key: Option<Arc<Vault>>,
     start: Instant,
     tokens: &mut Vec<Secret>,
 ) -> Result<HttpResponse> {
@@ -231,6 +239,7 @@ async fn send<P: TokenProvider>(
         options,
         &bodies_dir.join(super::body::BODIES_DIR),
         &url,
+        spill_key.clone(),
     )
     .await?;
     let body = match (&read.file, &read.inline) {
@@ -260,6 +269,7 @@ async fn send<P: TokenProvider>(
         size: read.size,
         body,
         head: read.head,
+        spill_key: read.file.as_ref().and(spill_key),
     })
 }
 

@@ -14,6 +14,7 @@ mod redirect;
 mod response;
 mod saved;
 mod spec;
+mod spill;
 
 pub use auth::{AuthPlacement, StaticToken, TokenProvider};
 pub use body::BODIES_DIR;

@@ -1,13 +1,50 @@
-//! What history stores instead of secrets: credential headers, anything
-//! named like a secret, and every token value that went out, wherever it
-//! appears (a server may echo it back in a body or a Location).
+//! What is shown or exported instead of secrets: credential headers,
+//! anything named like a secret (in JSON, form-encoded, raw or truncated
+//! text), and every secret value Latchkey knows, wherever it appears (a
+//! server may echo it back in a body or a Location), including the new
+//! tokens a token endpoint just answered with.
 
 use super::spec::{RequestBody, RequestSpec};
 use crate::service::Param;
 use crate::vault::Secret;
+use regex::Regex;
 use serde_json::Value;
+use std::sync::OnceLock;
 
 pub const REDACTED: &str = "[redacted]";
+
+/// Words that make a header name a credential's, wherever they occur in it
+/// (`X-Auth-Key`, `Ocp-Apim-Subscription-Key`, `X-Session-Id`).
+const HEADER_WORDS: &[&str] = &[
+    "token",
+    "secret",
+    "key",
+    "auth",
+    "password",
+    "session",
+    "signature",
+    "cookie",
+];
+
+/// Whether a header is named like one that carries a credential.
+pub fn is_sensitive_header(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    HEADER_WORDS.iter().any(|w| n.contains(w)) || is_sensitive_name(name)
+}
+
+/// `name=value`, `name: value` and `"name": "value"` in any text, where
+/// the name holds a secret word; the value (after an optional scheme such
+/// as `Bearer`) is group `value`.
+fn named_value() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?i)(?P<name>[a-z0-9_.\-]*(?:token|secret|passw(?:or)?d|api_?key|session|signature|credential|assertion|authorization|auth_?key|cookie)[a-z0-9_.\-]*)(?P<sep>"?\s*[=:]\s*"?(?:(?:bearer|basic|oauth2?|token|digest)\s+)?)(?P<value>[^&\s"',;}<>\[\]]+)"#,
+        )
+        // A constant pattern, compiled by every test run.
+        .expect("the redaction pattern is valid")
+    })
+}
 
 /// Headers that always carry credentials.
 const CREDENTIAL_HEADERS: &[&str] = &[
@@ -111,8 +148,77 @@ impl Redactor {
         self
     }
 
+    /// Also scrubs the secret values an answer carries under secret-like
+    /// names (a token endpoint's new `access_token` and `refresh_token`,
+    /// as JSON or form-encoded), wherever else they appear.
+    pub fn learn_from_answer(self, text: &str) -> Self {
+        let mut found: Vec<String> = Vec::new();
+        if let Ok(value) = serde_json::from_str::<Value>(text) {
+            collect_json(&value, &mut |name: &str, v: &str| {
+                if is_sensitive_name(name) {
+                    found.push(v.to_string());
+                }
+            });
+        }
+        for caps in named_value().captures_iter(text) {
+            if let Some(v) = caps.name("value") {
+                found.push(v.as_str().to_string());
+                // Form-encoded: the value as the server meant it, too.
+                if let Ok(decoded) = urlencoding_decode(v.as_str()) {
+                    found.push(decoded);
+                }
+            }
+        }
+        self.learn_values(found)
+    }
+
+    /// Adds secret values (a client secret, a stored token) to scrub.
+    pub fn with_secrets(self, secrets: &[Secret]) -> Self {
+        self.learn_values(secrets.iter().map(|s| s.expose().to_string()).collect())
+    }
+
+    fn learn_values(mut self, found: Vec<String>) -> Self {
+        // Short values ("1", "yes") would scrub unrelated text.
+        let learned: Vec<Secret> = found
+            .into_iter()
+            .filter(|v| v.len() >= 6 && v != REDACTED)
+            .map(Secret::new)
+            .collect();
+        let extra = Redactor::new(&learned, &[]);
+        self.values.extend(extra.values);
+        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        self.values.dedup();
+        self
+    }
+
     fn sensitive(&self, name: &str) -> bool {
         is_sensitive_name(name) || self.extra_names.contains(&name.trim().to_ascii_lowercase())
+    }
+
+    /// Known values scrubbed, then every value under a secret-like name
+    /// (`client_secret=…`, `"access_token": "…` even when cut short).
+    pub fn text(&self, text: &str) -> String {
+        let scrubbed = self.scrub(text);
+        named_value()
+            .replace_all(&scrubbed, |caps: &regex::Captures<'_>| {
+                format!("{}{}{REDACTED}", &caps["name"], &caps["sep"])
+            })
+            .into_owned()
+    }
+
+    /// Header values: credential-like names (`X-Auth-Key`) redacted whole.
+    pub fn headers(&self, params: &[Param]) -> Vec<Param> {
+        params
+            .iter()
+            .map(|p| Param {
+                name: p.name.clone(),
+                value: if self.sensitive(&p.name) || is_sensitive_header(&p.name) {
+                    REDACTED.into()
+                } else {
+                    self.scrub(&p.value)
+                },
+            })
+            .collect()
     }
 
     /// Replaces every known token value in `text`.
@@ -198,14 +304,15 @@ impl Redactor {
         }
     }
 
-    /// A body's text: JSON keys redacted when it parses, values scrubbed always.
+    /// A body's text: JSON keys redacted when it parses; otherwise (form,
+    /// raw or truncated text) secret-named values; known values always.
     pub fn body_text(&self, text: &str) -> String {
         match serde_json::from_str::<Value>(text) {
             Ok(mut value) if value.is_object() || value.is_array() => {
                 self.json(&mut value);
-                serde_json::to_string(&value).unwrap_or_else(|_| self.scrub(text))
+                serde_json::to_string(&value).unwrap_or_else(|_| self.text(text))
             }
-            _ => self.scrub(text),
+            _ => self.text(text),
         }
     }
 
@@ -214,7 +321,7 @@ impl Redactor {
             method: spec.method.clone(),
             url: self.url_or_path(&spec.url),
             query: self.params(&spec.query),
-            headers: self.params(&spec.headers),
+            headers: self.headers(&spec.headers),
             body: match &spec.body {
                 RequestBody::None => RequestBody::None,
                 RequestBody::Json { text } => RequestBody::Json {
@@ -225,7 +332,7 @@ impl Redactor {
                 },
                 RequestBody::Raw { content_type, text } => RequestBody::Raw {
                     content_type: content_type.clone(),
-                    text: self.scrub(text),
+                    text: self.body_text(text),
                 },
             },
         }
@@ -245,6 +352,15 @@ impl Redactor {
             None => self.scrub(text),
         }
     }
+}
+
+/// `%XX` and `+` decoded, as in a form-encoded value.
+fn urlencoding_decode(text: &str) -> Result<String, std::str::Utf8Error> {
+    let bytes: Vec<u8> = url::form_urlencoded::parse(format!("v={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned().into_bytes())
+        .unwrap_or_default();
+    std::str::from_utf8(&bytes).map(str::to_string)
 }
 
 fn collect_json(value: &Value, take: &mut impl FnMut(&str, &str)) {
@@ -353,6 +469,57 @@ mod tests {
         assert_eq!(
             r.scrub_bytes(b"\xff tok/en+1 \xfe"),
             b"\xff [redacted] \xfe".to_vec()
+        );
+    }
+
+    #[test]
+    fn text_loses_named_values_even_cut_short_or_form_encoded() {
+        let r = Redactor::default();
+        assert_eq!(
+            r.text(r#"{"access_token": "abc123", "refresh_token":"def4"#),
+            r#"{"access_token": "[redacted]", "refresh_token":"[redacted]"#
+        );
+        assert_eq!(
+            r.text("a=1&client_secret=s3cr3t&password=pw&b=2"),
+            "a=1&client_secret=[redacted]&password=[redacted]&b=2"
+        );
+        assert_eq!(
+            r.text("Authorization: Bearer xyz.123\nX-Trace: 7"),
+            "Authorization: Bearer [redacted]\nX-Trace: 7"
+        );
+        assert_eq!(
+            r.text("subject=standup&author=me"),
+            "subject=standup&author=me"
+        );
+    }
+
+    #[test]
+    fn new_tokens_in_an_answer_are_scrubbed_wherever_they_appear() {
+        let r = Redactor::default()
+            .learn_from_answer("access_token=gho_new%2Bvalue1&scope=repo")
+            .learn_from_answer(r#"{"nested":{"id_token":"eyJ.hdr.sig"}}"#);
+        assert_eq!(
+            r.scrub("echo gho_new+value1 and gho_new%2Bvalue1 and eyJ.hdr.sig"),
+            "echo [redacted] and [redacted] and [redacted]"
+        );
+    }
+
+    #[test]
+    fn header_names_with_credential_words_are_redacted() {
+        for name in [
+            "X-Auth-Key",
+            "Ocp-Apim-Subscription-Key",
+            "X-Session-Id",
+            "X-Signature",
+            "Cookie2",
+        ] {
+            assert!(is_sensitive_header(name), "{name}");
+        }
+        assert!(!is_sensitive_header("Accept"));
+        let r = Redactor::default();
+        assert_eq!(
+            r.headers(&[p("X-Auth-Key", "k"), p("Accept", "a")]),
+            vec![p("X-Auth-Key", REDACTED), p("Accept", "a")]
         );
     }
 }

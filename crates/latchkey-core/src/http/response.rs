@@ -55,6 +55,10 @@ pub struct HttpResponse {
     #[serde(skip)]
     #[ts(skip)]
     pub(crate) head: Vec<u8>,
+    /// What opens a body file sealed on disk.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(crate) spill_key: Option<std::sync::Arc<crate::vault::Vault>>,
 }
 
 impl HttpResponse {
@@ -70,9 +74,9 @@ impl HttpResponse {
             ResponseBody::Binary { base64, .. } => base64::engine::general_purpose::STANDARD
                 .decode(base64)
                 .map_err(|e| Error::Internal(format!("a stored body is not base64: {e}"))),
-            ResponseBody::File { path, .. } => std::fs::read(path).map_err(|e| {
-                Error::Internal(format!("cannot read the saved response body {path}: {e}"))
-            }),
+            ResponseBody::File { path, .. } => {
+                super::spill::read_spilled(std::path::Path::new(path), self.spill_key.as_deref())
+            }
         }
     }
 

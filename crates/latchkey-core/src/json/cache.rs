@@ -103,6 +103,11 @@ impl JsonDocumentCache {
     pub fn insert_file(&self, path: &Path) -> Result<DocumentInfo> {
         let bytes = std::fs::read(path)
             .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", path.display())))?;
+        self.insert_bytes(&bytes)
+    }
+
+    /// Parses JSON bytes (a large body, opened) and keeps the document.
+    pub fn insert_bytes(&self, bytes: &[u8]) -> Result<DocumentInfo> {
         self.check_size(bytes.len())?;
         let value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| super::format::invalid_json("the document", &e))?;

@@ -82,7 +82,37 @@ impl Latchkey {
         }
         let vault = Arc::new(Vault::unlock(&self.store, &self.key_source)?);
         *slot = Some(Arc::clone(&vault));
+        drop(slot);
+        // Requests stored readable by an older Latchkey are sealed now;
+        // a failure leaves them as they were, to try again next time.
+        let _ = self.seal_older_rows(&vault);
         Ok(vault)
+    }
+
+    /// Seals history rows and saved requests written before they were
+    /// sealed, a batch per transaction.
+    fn seal_older_rows(&self, vault: &Vault) -> Result<()> {
+        use crate::store::{history, saved_requests};
+        loop {
+            let done = self.store.write(|tx| {
+                let rows = history::unsealed(tx, 200)?;
+                for (id, request, headers, body) in &rows {
+                    history::reseal(tx, *id, request, headers, body, |p, b| {
+                        vault.seal_bytes(p, b)
+                    })?;
+                }
+                let saved = saved_requests::unsealed(tx, 200)?;
+                for (id, spec, extractors) in &saved {
+                    saved_requests::reseal(tx, *id, spec, extractors, |p, b| {
+                        vault.seal_bytes(p, b)
+                    })?;
+                }
+                Ok(rows.len() < 200 && saved.len() < 200)
+            })?;
+            if done {
+                return Ok(());
+            }
+        }
     }
 
     /// After a `secrets_lost` error: forgets every sealed value (client

@@ -147,12 +147,29 @@ impl Latchkey {
             &origins,
             &send.options,
             self.data_dir(),
+            // Large answers are sealed on disk. Without a keyring there is
+            // no key: a send without a token still works, its file unsealed.
+            self.vault().ok(),
             cancel,
         )
         .await;
         let limits = &context.limits;
         let names: Vec<&str> = token_names.iter().map(String::as_str).collect();
-        let redactor = Redactor::new(&tokens, &names).learn_from(&send.request, &prepared.url);
+        let mut redactor = Redactor::new(&tokens, &names).learn_from(&send.request, &prepared.url);
+        // Every secret Latchkey knows for this service, and the new tokens
+        // an answer carries (a token endpoint called through the builder).
+        if let Some(service) = service.filter(|s| s.has_client_secret) {
+            if let Ok(Some(secret)) = self.client_secret(&service.spec.slug) {
+                redactor = redactor.with_secrets(&[secret]);
+            }
+        }
+        if let Ok(response) = &result {
+            redactor = redactor.learn_from_answer(&String::from_utf8_lossy(&response.head));
+            for header in &response.headers {
+                redactor =
+                    redactor.learn_from_answer(&format!("{}: {}", header.name, header.value));
+            }
+        }
         let record = history_record(
             &redactor,
             send,
@@ -162,10 +179,17 @@ impl Latchkey {
             &result,
             limits,
         );
-        // History must never cost the send its answer: a failed insert is dropped.
+        // History must never cost the send its answer: a failed insert (or
+        // no keyring to seal it with) is dropped.
         let history_id = self
-            .store
-            .write(|tx| history::insert(tx, &record, limits))
+            .vault()
+            .and_then(|vault| {
+                self.store.write(|tx| {
+                    history::insert(tx, &record, limits, |purpose, bytes| {
+                        vault.seal_bytes(purpose, bytes)
+                    })
+                })
+            })
             .ok()
             .map(|(id, files)| {
                 remove_files(&files);
@@ -200,7 +224,14 @@ impl Latchkey {
     }
 
     pub fn history_entry(&self, id: i64) -> Result<HistoryEntry> {
-        self.store.read(|conn| history::get(conn, id))
+        let stored = self.store.read(|conn| history::get(conn, id))?;
+        match stored.sealed.clone() {
+            None => Ok(stored.entry),
+            Some(blob) => {
+                let plain = self.vault()?.open_bytes(&history::purpose(id), &blob)?;
+                stored.with_opened(&plain)
+            }
+        }
     }
 
     pub fn delete_history(&self, id: i64) -> Result<()> {
@@ -235,13 +266,28 @@ impl Latchkey {
     }
 
     pub fn list_saved_requests(&self, service: &str) -> Result<Vec<SavedRequest>> {
-        self.store
-            .read(|conn| saved_requests::list(conn, services::get(conn, service)?.id))
+        let stored = self
+            .store
+            .read(|conn| saved_requests::list(conn, services::get(conn, service)?.id))?;
+        stored.into_iter().map(|s| self.open_saved(s)).collect()
     }
 
     pub fn get_saved_request(&self, service: &str, name: &str) -> Result<SavedRequest> {
-        self.store
-            .read(|conn| saved_requests::get(conn, services::get(conn, service)?.id, name))
+        let stored = self
+            .store
+            .read(|conn| saved_requests::get(conn, services::get(conn, service)?.id, name))?;
+        self.open_saved(stored)
+    }
+
+    fn open_saved(&self, stored: saved_requests::StoredSaved) -> Result<SavedRequest> {
+        match stored.sealed.clone() {
+            None => Ok(stored.saved),
+            Some(blob) => {
+                let purpose = saved_requests::purpose(stored.saved.id);
+                let plain = self.vault()?.open_bytes(&purpose, &blob)?;
+                stored.with_opened(&plain)
+            }
+        }
     }
 
     /// Validates and stores a request; a name already used is refused.
@@ -250,12 +296,14 @@ impl Latchkey {
         service: &str,
         input: &SavedRequestInput,
     ) -> Result<SavedRequest> {
-        self.store.write(|tx| {
+        let vault = self.vault()?;
+        let stored = self.store.write(|tx| {
             let svc = services::get(tx, service)?;
             let valid = validate_saved(input, svc.spec.api_base_url.as_deref())?;
-            saved_requests::insert(tx, svc.id, &valid)?;
+            saved_requests::insert(tx, svc.id, &valid, |p, b| vault.seal_bytes(p, b))?;
             saved_requests::get(tx, svc.id, &valid.name)
-        })
+        })?;
+        self.open_saved(stored)
     }
 
     /// Replaces the saved request `name` (which may be renamed).
@@ -265,19 +313,23 @@ impl Latchkey {
         name: &str,
         input: &SavedRequestInput,
     ) -> Result<SavedRequest> {
-        self.store.write(|tx| {
+        let vault = self.vault()?;
+        let stored = self.store.write(|tx| {
             let svc = services::get(tx, service)?;
-            let current = saved_requests::get(tx, svc.id, name)?;
+            let current = saved_requests::get(tx, svc.id, name)?.saved;
             let valid = validate_saved(input, svc.spec.api_base_url.as_deref())?;
-            saved_requests::update(tx, current.id, svc.id, &valid)?;
+            saved_requests::update(tx, current.id, svc.id, &valid, |p, b| {
+                vault.seal_bytes(p, b)
+            })?;
             saved_requests::get(tx, svc.id, &valid.name)
-        })
+        })?;
+        self.open_saved(stored)
     }
 
     pub fn delete_saved_request(&self, service: &str, name: &str) -> Result<()> {
         self.store.write(|tx| {
             let svc = services::get(tx, service)?;
-            let current = saved_requests::get(tx, svc.id, name)?;
+            let current = saved_requests::get(tx, svc.id, name)?.saved;
             saved_requests::delete(tx, current.id)
         })
     }
@@ -334,14 +386,20 @@ fn history_record(
             // A complete JSON body gets its secret-named keys redacted too.
             let body = match std::str::from_utf8(head) {
                 Ok(text) if complete => redactor.body_text(text).into_bytes(),
-                _ => redactor.scrub_bytes(head),
+                // Cut short: no JSON parse, but names still find values.
+                Ok(text) => redactor.text(text).into_bytes(),
+                // Cut inside a character: the text before it.
+                Err(e) if e.valid_up_to() + 4 > head.len() => redactor
+                    .text(&String::from_utf8_lossy(&head[..e.valid_up_to()]))
+                    .into_bytes(),
+                Err(_) => redactor.scrub_bytes(head),
             };
             record.status = Some(response.status);
             record.reason = Some(response.reason.clone());
             record.duration_ms = i64::try_from(response.timings.total_ms).ok();
             record.ttfb_ms = i64::try_from(response.timings.ttfb_ms).ok();
             record.response_size = i64::try_from(response.size).ok();
-            record.response_headers = redactor.params(&response.headers);
+            record.response_headers = redactor.headers(&response.headers);
             record.response_content_type = response.content_type.clone();
             record.response_body = Some(body);
             record.response_truncated = !complete;
@@ -351,7 +409,7 @@ fn history_record(
             };
         }
         Err(err) => {
-            record.error = Some(redactor.scrub(&err.to_string()));
+            record.error = Some(redactor.text(&err.to_string()));
             record.error_code = serde_json::to_value(err.code())
                 .ok()
                 .and_then(|v| v.as_str().map(String::from));

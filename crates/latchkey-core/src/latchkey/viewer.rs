@@ -8,7 +8,6 @@ use crate::error::Result;
 use crate::http::{CancellationToken, HistorySource, HttpResponse, RequestSpec, ResponseBody};
 use crate::json::{format_path, parse_path, DocumentInfo, JsonDocumentCache};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 use ts_rs::TS;
 
 /// The raw view shows at most this much of a text body; the tree has it all.
@@ -85,7 +84,10 @@ fn index_json(response: &HttpResponse, cache: &JsonDocumentCache) -> Option<Docu
         ResponseBody::Text { text, .. } if says_json || looks_like_json(text) => {
             cache.insert_text(text).ok()
         }
-        ResponseBody::File { path, .. } if says_json => cache.insert_file(Path::new(path)).ok(),
+        ResponseBody::File { .. } if says_json => response
+            .body_bytes()
+            .ok()
+            .and_then(|bytes| cache.insert_bytes(&bytes).ok()),
         _ => None,
     }
 }

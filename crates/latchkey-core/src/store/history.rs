@@ -1,5 +1,11 @@
 //! The `history` table: insert with pruning in the same short transaction,
 //! pages newest first, filters.
+//!
+//! A row's request spec, response headers and stored body are sealed
+//! together by the vault (associated data `history:{id}`); the columns a
+//! list shows and filters on (method, redacted URL, status, redacted error,
+//! timings) stay readable. The store never holds the key: the caller seals
+//! and opens.
 
 use super::now_ms;
 use super::services::{json_column, to_json};
@@ -34,50 +40,88 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<HistorySummary> {
     })
 }
 
-/// Inserts a record, then prunes to the limits; returns its id and the
-/// saved body files of pruned rows (the caller deletes them after commit).
+/// The vault purpose (associated data) of history row `id`'s sealed part.
+pub(crate) fn purpose(id: i64) -> String {
+    format!("history:{id}")
+}
+
+/// The sealed part of a row: `[u32 BE len][request JSON][u32 BE len]
+/// [response headers JSON][body bytes]`.
+fn frame(request: &str, headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + request.len() + headers.len() + body.len());
+    for part in [request.as_bytes(), headers.as_bytes()] {
+        out.extend_from_slice(&u32::try_from(part.len()).unwrap_or(u32::MAX).to_be_bytes());
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+fn unframe(bytes: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let take = |rest: &[u8]| -> Option<(usize, usize)> {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        (rest.len() >= 4 + len).then_some((4, 4 + len))
+    };
+    let (a, b) = take(bytes)?;
+    let request = &bytes[a..b];
+    let rest = &bytes[b..];
+    let (c, d) = take(rest)?;
+    Some((request, &rest[c..d], &rest[d..]))
+}
+
+/// Inserts a record, sealing its request and answer with `seal(purpose,
+/// bytes)`, then prunes to the limits; returns its id and the saved body
+/// files of pruned rows (the caller deletes them after commit).
 pub(crate) fn insert(
     conn: &Connection,
     record: &NewHistory,
     limits: &HistoryLimits,
+    seal: impl FnOnce(&str, &[u8]) -> Vec<u8>,
 ) -> Result<(i64, Vec<String>)> {
-    let spec = to_json(&record.request);
-    let headers = to_json(&record.response_headers);
-    let stored_bytes = record.url.len()
-        + spec.len()
-        + headers.len()
-        + record.response_body.as_ref().map_or(0, Vec::len)
-        + record.error.as_ref().map_or(0, String::len);
+    // The id is chosen here (inside the write transaction) so the sealed
+    // part can name its row.
+    let id: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM history")?
+        .query_row([], |r| r.get(0))?;
+    let sealed = seal(
+        &purpose(id),
+        &frame(
+            &to_json(&record.request),
+            &to_json(&record.response_headers),
+            record.response_body.as_deref().unwrap_or_default(),
+        ),
+    );
+    let stored_bytes =
+        record.url.len() + sealed.len() + record.error.as_ref().map_or(0, String::len);
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO history (service_id, user_id, source, method, url, request_spec, status, reason,
+        "INSERT INTO history (id, service_id, user_id, source, method, url, request_spec, status, reason,
             duration_ms, ttfb_ms, response_size, response_headers, response_content_type, response_body,
-            response_truncated, response_file, error, error_code, stored_bytes, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            response_truncated, response_file, error, error_code, stored_bytes, created_at, sealed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, ?10, ?11, '[]', ?12, NULL, ?13, ?14, ?15, ?16,
+            ?17, ?18, ?19)",
     )?;
     stmt.execute(params![
+        id,
         record.service_id,
         record.user_id,
         record.source.as_str(),
         record.method,
         record.url,
-        spec,
         record.status,
         record.reason,
         record.duration_ms,
         record.ttfb_ms,
         record.response_size,
-        headers,
         record.response_content_type,
-        record.response_body,
         record.response_truncated,
         record.response_file,
         record.error,
         record.error_code,
         i64::try_from(stored_bytes).unwrap_or(i64::MAX),
         now_ms(),
+        sealed,
     ])?;
     drop(stmt);
-    let id = conn.last_insert_rowid();
     let files = prune(conn, id, limits)?;
     Ok((id, files))
 }
@@ -166,9 +210,9 @@ pub fn list(conn: &Connection, filter: &HistoryFilter) -> Result<HistoryPage> {
             .replace('_', "\\_");
         values.push(format!("%{escaped}%").into());
         let n = values.len();
+        // The request itself is sealed, so text matches what a list shows.
         clauses.push(format!(
-            "(h.url LIKE ?{n} ESCAPE '\\' OR h.method LIKE ?{n} ESCAPE '\\' OR h.error LIKE ?{n} ESCAPE '\\'
-              OR h.request_spec LIKE ?{n} ESCAPE '\\')"
+            "(h.url LIKE ?{n} ESCAPE '\\' OR h.method LIKE ?{n} ESCAPE '\\' OR h.error LIKE ?{n} ESCAPE '\\')"
         ));
     }
     let limit = match filter.limit {
@@ -219,11 +263,37 @@ fn status_clause(status: &str) -> Result<String> {
     }
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<HistoryEntry> {
+/// A history row as stored: the entry, and its sealed part still to open
+/// (`None` for a row written before sealing, complete as it is).
+pub struct StoredEntry {
+    pub entry: HistoryEntry,
+    pub sealed: Option<Vec<u8>>,
+}
+
+impl StoredEntry {
+    /// The entry with its sealed part filled in from `plain` (the opened
+    /// bytes of [`StoredEntry::sealed`]).
+    pub fn with_opened(mut self, plain: &[u8]) -> Result<HistoryEntry> {
+        let broken = || {
+            Error::Internal(format!(
+                "history entry {} is damaged",
+                self.entry.summary.id
+            ))
+        };
+        let (request, headers, body) = unframe(plain).ok_or_else(broken)?;
+        self.entry.request = serde_json::from_slice(request).map_err(|_| broken())?;
+        self.entry.response_headers = serde_json::from_slice(headers).map_err(|_| broken())?;
+        self.entry.response_body =
+            crate::http::decode_body(body, self.entry.response_content_type.as_deref());
+        Ok(self.entry)
+    }
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<StoredEntry> {
     conn.query_row(
         &format!(
             "SELECT {SUMMARY}, h.request_spec, h.reason, h.ttfb_ms, h.response_headers, h.response_content_type,
-                h.response_body, h.response_truncated, h.response_file, h.error_code
+                h.response_body, h.response_truncated, h.response_file, h.error_code, h.sealed
              FROM {FROM} WHERE h.id = ?1"
         ),
         [id],
@@ -231,9 +301,14 @@ pub fn get(conn: &Connection, id: i64) -> Result<HistoryEntry> {
             let content_type: Option<String> = row.get(15)?;
             let body: Option<Vec<u8>> = row.get(16)?;
             let file: Option<String> = row.get(18)?;
-            Ok(HistoryEntry {
+            let sealed: Option<Vec<u8>> = row.get(20)?;
+            let entry = HistoryEntry {
                 summary: summary(row)?,
-                request: json_column(row, 11)?,
+                request: if sealed.is_some() {
+                    Default::default()
+                } else {
+                    json_column(row, 11)?
+                },
                 reason: row.get(12)?,
                 ttfb_ms: row.get(13)?,
                 response_headers: json_column(row, 14)?,
@@ -242,11 +317,48 @@ pub fn get(conn: &Connection, id: i64) -> Result<HistoryEntry> {
                 response_truncated: row.get(17)?,
                 response_file: file.filter(|f| std::path::Path::new(f).exists()),
                 error_code: row.get(19)?,
-            })
+            };
+            Ok(StoredEntry { entry, sealed })
         },
     )
     .optional()?
     .ok_or_else(|| Error::NotFound(format!("there is no history entry {id}")))
+}
+
+/// Rows written before sealing (at most `limit`): id, request spec,
+/// response headers and body, to seal with [`reseal`].
+pub(crate) fn unsealed(
+    conn: &Connection,
+    limit: i64,
+) -> Result<Vec<(i64, String, String, Vec<u8>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, request_spec, response_headers, coalesce(response_body, x'')
+           FROM history WHERE sealed IS NULL ORDER BY id LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([limit], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Replaces an older row's readable request and answer by their sealed form.
+pub(crate) fn reseal(
+    conn: &Connection,
+    id: i64,
+    request: &str,
+    headers: &str,
+    body: &[u8],
+    seal: impl FnOnce(&str, &[u8]) -> Vec<u8>,
+) -> Result<()> {
+    let sealed = seal(&purpose(id), &frame(request, headers, body));
+    conn.execute(
+        "UPDATE history SET sealed = ?2, request_spec = '{}', response_headers = '[]',
+             response_body = NULL WHERE id = ?1",
+        params![id, sealed],
+    )?;
+    Ok(())
 }
 
 /// Deletes one entry; returns its saved body file, if any.
@@ -280,6 +392,24 @@ mod tests {
     use super::*;
     use crate::http::RequestSpec;
     use crate::store::migrations;
+
+    /// Stands in for the vault (which tests of sealing use for real):
+    /// the "sealed" part is the plain frame.
+    fn insert_plain(
+        conn: &Connection,
+        record: &NewHistory,
+        limits: &HistoryLimits,
+    ) -> Result<(i64, Vec<String>)> {
+        insert(conn, record, limits, |_, bytes| bytes.to_vec())
+    }
+
+    fn opened(conn: &Connection, id: i64) -> HistoryEntry {
+        let stored = get(conn, id).unwrap();
+        match stored.sealed.clone() {
+            Some(plain) => stored.with_opened(&plain).unwrap(),
+            None => stored.entry,
+        }
+    }
 
     fn db() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -323,7 +453,7 @@ mod tests {
                 1 => Some(404),
                 _ => None,
             };
-            insert(
+            insert_plain(
                 &conn,
                 &record(&format!("https://x/{i}"), status, 3),
                 &limits,
@@ -394,7 +524,7 @@ mod tests {
         )
         .unwrap();
         assert!(pct.entries.is_empty(), "LIKE wildcards are literal");
-        let entry = get(&conn, text.entries[0].id).unwrap();
+        let entry = opened(&conn, text.entries[0].id);
         assert_eq!(entry.summary.source, HistorySource::Cli);
         assert!(matches!(
             entry.response_body,
@@ -417,7 +547,7 @@ mod tests {
         )
         .unwrap();
         migrations::migrate(&mut conn).unwrap();
-        let entry = get(&conn, 7).unwrap();
+        let entry = opened(&conn, 7);
         assert_eq!(entry.summary.service.as_deref(), Some("goto"));
         assert_eq!(entry.summary.status, Some(201));
         assert_eq!(entry.request.headers[0].name, "A");
@@ -428,7 +558,9 @@ mod tests {
                 text: "hi".into()
             }
         );
-        let saved = crate::store::saved_requests::get(&conn, 1, "Create").unwrap();
+        let saved = crate::store::saved_requests::get(&conn, 1, "Create")
+            .unwrap()
+            .saved;
         assert_eq!(saved.request.url, "/m");
         assert_eq!(saved.request.body, crate::http::RequestBody::None);
     }
@@ -442,7 +574,7 @@ mod tests {
             max_body_bytes: 1000,
         };
         for i in 0..5 {
-            insert(
+            insert_plain(
                 &conn,
                 &record(&format!("https://x/{i}"), Some(200), 10),
                 &limits,
@@ -457,7 +589,8 @@ mod tests {
             max_bytes: 2500,
             max_body_bytes: 1000,
         };
-        let (id, _) = insert(&conn, &record("https://x/big", Some(200), 2450), &limits).unwrap();
+        let (id, _) =
+            insert_plain(&conn, &record("https://x/big", Some(200), 2450), &limits).unwrap();
         let page = list(&conn, &HistoryFilter::default()).unwrap();
         assert_eq!(page.entries.len(), 1, "older rows go to make room");
         let limits = HistoryLimits {
@@ -466,7 +599,7 @@ mod tests {
             max_body_bytes: 1000,
         };
         let (newest, _) =
-            insert(&conn, &record("https://x/huge", Some(200), 5000), &limits).unwrap();
+            insert_plain(&conn, &record("https://x/huge", Some(200), 5000), &limits).unwrap();
         let page = list(&conn, &HistoryFilter::default()).unwrap();
         assert_eq!(
             page.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
@@ -515,7 +648,7 @@ mod tests {
         for i in 0..30 {
             let mut r = record(&format!("https://x/{i}"), Some(200), 10 + i * 7);
             r.service_id = Some(1 + (i as i64 % 2));
-            ids.push(insert(&conn, &r, &roomy).unwrap().0);
+            ids.push(insert_plain(&conn, &r, &roomy).unwrap().0);
         }
         check("inserts");
         assert_eq!(totals(&conn).unwrap().0, 30);
@@ -524,7 +657,7 @@ mod tests {
             max_entries: 20,
             ..roomy
         };
-        insert(&conn, &record("https://x/c", Some(200), 5), &by_count).unwrap();
+        insert_plain(&conn, &record("https://x/c", Some(200), 5), &by_count).unwrap();
         check("pruned by count");
         assert_eq!(totals(&conn).unwrap().0, 20);
         assert!(get(&conn, ids[10]).is_err() && get(&conn, ids[11]).is_ok());
@@ -545,7 +678,7 @@ mod tests {
             ..roomy
         };
         let cap = bytes / 2;
-        insert(&conn, &record("https://x/b", Some(200), 5), &by_bytes).unwrap();
+        insert_plain(&conn, &record("https://x/b", Some(200), 5), &by_bytes).unwrap();
         check("pruned by bytes");
         let left = rows(&conn);
         let sum: i64 = left.iter().map(|(_, b)| b).sum();
@@ -608,7 +741,7 @@ mod tests {
             max_entries: 3,
             ..HistoryLimits::default()
         };
-        insert(&conn, &record("https://x/new", Some(200), 10), &limits).unwrap();
+        insert_plain(&conn, &record("https://x/new", Some(200), 10), &limits).unwrap();
         assert_eq!(totals(&conn).unwrap(), recount(&conn));
         assert_eq!(totals(&conn).unwrap().0, 3);
     }

@@ -21,6 +21,12 @@ pub struct Vault {
     key: DataKey,
 }
 
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Vault(..)")
+    }
+}
+
 impl Vault {
     /// Loads this database's data key, making it the first time.
     ///
@@ -59,6 +65,20 @@ impl Vault {
     /// Seals `plaintext` for one purpose, e.g. `service:3:client_secret`.
     pub fn seal(&self, purpose: &str, plaintext: &Secret) -> Vec<u8> {
         self.key.seal(purpose, plaintext.expose().as_bytes())
+    }
+
+    /// Seals bytes (a request, an answer) for one purpose, e.g. `history:7`.
+    pub fn seal_bytes(&self, purpose: &str, plaintext: &[u8]) -> Vec<u8> {
+        self.key.seal(purpose, plaintext)
+    }
+
+    /// Opens bytes sealed with [`Vault::seal_bytes`] for `purpose`.
+    pub fn open_bytes(&self, purpose: &str, blob: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        self.key.open(purpose, blob).map_err(|_| {
+            Error::SecretsLost(format!(
+                "a stored record ({purpose}) cannot be decrypted with this database's key"
+            ))
+        })
     }
 
     /// Opens a value sealed for `purpose`.
