@@ -260,8 +260,12 @@ fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
     let app = common::open(tmp.path());
     app.vault().unwrap();
     let entry = app.history_entry(3).unwrap();
-    assert!(serde_json::to_string(&entry).unwrap().contains("old-ANSWER-body"));
-    assert!(serde_json::to_string(&entry.request).unwrap().contains("old-REQUEST-body"));
+    assert!(serde_json::to_string(&entry)
+        .unwrap()
+        .contains("old-ANSWER-body"));
+    assert!(serde_json::to_string(&entry.request)
+        .unwrap()
+        .contains("old-REQUEST-body"));
     assert_eq!(
         app.get_saved_request("old", "Old").unwrap().request.url,
         "/old-SAVED-url"
