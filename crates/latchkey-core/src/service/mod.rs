@@ -10,7 +10,7 @@ mod validate;
 
 pub use export::{ExportDocument, EXPORT_VERSION};
 pub use params::Param;
-pub use prefill::{discover_into, draft};
+pub use prefill::{defaults, discover_into, draft, ServiceDefaults};
 pub use urls::DEFAULT_REDIRECT_URI;
 pub use validate::{validate, SecretChange, ValidInput};
 
