@@ -69,6 +69,7 @@ impl ServiceInput {
             pkce: preset.pkce,
             api_base_url: preset.api_base_url.clone(),
             token_placement: preset.token_placement.clone(),
+            token_origins: preset.token_origins.clone(),
             ..Self::default()
         }
     }
