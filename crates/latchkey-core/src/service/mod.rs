@@ -12,7 +12,7 @@ mod validate;
 pub use export::{ExportDocument, EXPORT_VERSION};
 pub use origins::{normalize_origin, normalize_origins, TokenOrigins};
 pub use params::Param;
-pub use prefill::{discover_into, draft};
+pub use prefill::{defaults, discover_into, draft, ServiceDefaults};
 pub use urls::DEFAULT_REDIRECT_URI;
 pub use validate::{validate, SecretChange, ValidInput};
 

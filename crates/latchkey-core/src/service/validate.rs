@@ -238,18 +238,22 @@ fn check_slug(slug: &str) -> std::result::Result<(), String> {
                 .into(),
         );
     }
+    let suggestion = suggest_slug(slug);
+    // Only a suggestion that passes these checks itself is offered.
+    let try_instead = if suggestion.is_empty() || suggestion == slug {
+        String::new()
+    } else {
+        format!(": try `{suggestion}`")
+    };
     if slug.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(format!(
-            "slug `{slug}` must be lowercase: try `{}`",
-            slug.to_ascii_lowercase()
-        ));
+        return Err(format!("slug `{slug}` must be lowercase{try_instead}"));
     }
     if !slug
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         return Err(format!(
-            "slug `{slug}` may contain only lowercase letters, digits and hyphens"
+            "slug `{slug}` may contain only lowercase letters, digits and hyphens{try_instead}"
         ));
     }
     if slug.starts_with('-') || slug.ends_with('-') {
@@ -261,6 +265,23 @@ fn check_slug(slug: &str) -> std::result::Result<(), String> {
         return Err(format!("slug is longer than {MAX_SLUG} characters"));
     }
     Ok(())
+}
+
+/// A valid slug close to `text`: lowercase ASCII letters and digits, every
+/// other run of characters one hyphen, none at the ends ("My Service" →
+/// `my-service`); empty when nothing usable is left.
+pub fn suggest_slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let mut slug = slug.trim_end_matches('-').to_string();
+    slug.truncate(MAX_SLUG);
+    slug.trim_end_matches('-').to_string()
 }
 
 fn check_name(name: &str) -> std::result::Result<(), String> {
@@ -470,6 +491,29 @@ fn is_header_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggested_slugs_are_valid_themselves() {
+        for (typed, suggested) in [
+            ("My Service", "my-service"),
+            ("GoTo", "goto"),
+            ("go_to  meeting!", "go-to-meeting"),
+            ("  Zoom (EU) ", "zoom-eu"),
+            ("Café", "caf"),
+            ("---", ""),
+        ] {
+            let got = suggest_slug(typed);
+            assert_eq!(got, suggested, "{typed}");
+            if !got.is_empty() {
+                assert_eq!(check_slug(&got), Ok(()), "{got}");
+            }
+        }
+        let err = check_slug("My Service").unwrap_err();
+        assert!(err.ends_with("try `my-service`"), "{err}");
+        let err = check_slug("go to").unwrap_err();
+        assert!(err.ends_with("try `go-to`"), "{err}");
+        assert!(!check_slug("---").unwrap_err().contains("try"));
+    }
 
     #[test]
     fn scopes_split_on_the_separator_without_duplicates() {
