@@ -99,6 +99,7 @@ pub(crate) struct Exchange {
 
 /// `auth` is `Option<(&TokenPlacement, &P)>` in spirit; taking a reference
 /// to a pair lets [`execute`] pass its owned static token.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn exchange<A: AuthArg>(
     client: &HttpClient,
     request: &PreparedRequest,

@@ -109,7 +109,7 @@ impl JsonDocumentCache {
     /// Parses JSON bytes (a large body, opened) and keeps the document.
     pub fn insert_bytes(&self, bytes: &[u8]) -> Result<DocumentInfo> {
         self.check_size(bytes.len())?;
-        let value: Value = serde_json::from_slice(&bytes)
+        let value: Value = serde_json::from_slice(bytes)
             .map_err(|e| super::format::invalid_json("the document", &e))?;
         Ok(self.insert_value(value, bytes.len()))
     }

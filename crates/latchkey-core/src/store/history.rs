@@ -325,12 +325,11 @@ pub fn get(conn: &Connection, id: i64) -> Result<StoredEntry> {
     .ok_or_else(|| Error::NotFound(format!("there is no history entry {id}")))
 }
 
-/// Rows written before sealing (at most `limit`): id, request spec,
-/// response headers and body, to seal with [`reseal`].
-pub(crate) fn unsealed(
-    conn: &Connection,
-    limit: i64,
-) -> Result<Vec<(i64, String, String, Vec<u8>)>> {
+/// A row written before sealing: id, request spec, response headers, body.
+pub(crate) type UnsealedRow = (i64, String, String, Vec<u8>);
+
+/// Rows written before sealing (at most `limit`), to seal with [`reseal`].
+pub(crate) fn unsealed(conn: &Connection, limit: i64) -> Result<Vec<UnsealedRow>> {
     let mut stmt = conn.prepare(
         "SELECT id, request_spec, response_headers, coalesce(response_body, x'')
            FROM history WHERE sealed IS NULL ORDER BY id LIMIT ?1",
