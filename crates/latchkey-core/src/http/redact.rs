@@ -152,15 +152,24 @@ impl Redactor {
     /// names (a token endpoint's new `access_token` and `refresh_token`,
     /// as JSON or form-encoded), wherever else they appear.
     pub fn learn_from_answer(self, text: &str) -> Self {
+        // `token_type: Bearer` names a kind, not a secret: learning
+        // "Bearer" would blank the word everywhere.
+        let learnable = |name: &str| {
+            let n = name.to_ascii_lowercase();
+            !n.ends_with("type") && !n.contains("expires")
+        };
         let mut found: Vec<String> = Vec::new();
         if let Ok(value) = serde_json::from_str::<Value>(text) {
             collect_json(&value, &mut |name: &str, v: &str| {
-                if is_sensitive_name(name) {
+                if is_sensitive_name(name) && learnable(name) {
                     found.push(v.to_string());
                 }
             });
         }
         for caps in named_value().captures_iter(text) {
+            if !learnable(&caps["name"]) {
+                continue;
+            }
             if let Some(v) = caps.name("value") {
                 found.push(v.as_str().to_string());
                 // Form-encoded: the value as the server meant it, too.
@@ -504,6 +513,8 @@ mod tests {
             r.scrub("echo gho_new+value1 and gho_new%2Bvalue1 and eyJ.hdr.sig"),
             "echo [redacted] and [redacted] and [redacted]"
         );
+        let r = Redactor::default().learn_from_answer(r#"{"token_type":"Bearer"}"#);
+        assert_eq!(r.scrub("Bearer"), "Bearer");
     }
 
     #[test]
