@@ -6,13 +6,13 @@ use super::client::{missing_endpoint, Grant};
 use super::errors::to_error;
 use super::lock::Lease;
 use super::tokens::{service_purpose, StoredTokens, ValidToken};
-use crate::auth_types::AuthKind;
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::AuthKind;
 use crate::service::Service;
 use crate::store::{now_ms, service_tokens};
 
-fn read(app: &Latchkey, service_id: i64) -> Result<Option<(StoredTokens, i64)>> {
+fn read(app: &Context<'_>, service_id: i64) -> Result<Option<(StoredTokens, i64)>> {
     match app
         .store()
         .read(|conn| service_tokens::get(conn, service_id))?
@@ -30,7 +30,11 @@ fn read(app: &Latchkey, service_id: i64) -> Result<Option<(StoredTokens, i64)>> 
 }
 
 /// The service's token; `force` fetches a new one.
-pub async fn service_token(app: &Latchkey, service: &Service, force: bool) -> Result<ValidToken> {
+pub async fn service_token(
+    app: &Context<'_>,
+    service: &Service,
+    force: bool,
+) -> Result<ValidToken> {
     let slug = &service.spec.slug;
     if service.spec.auth_kind != AuthKind::ClientCredentials {
         return Err(Error::InvalidInput(format!(

@@ -5,16 +5,21 @@
 use super::client::Grant;
 use super::errors::to_error;
 use super::tokens::{user_purpose, StoredTokens};
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::{User, UserStatus};
 use crate::service::Service;
 use crate::store::{credentials, pending, users};
-use crate::user::{User, UserStatus};
 use oauth2::{AccessToken, RefreshToken, StandardRevocableToken};
 
 /// Revokes and forgets the user's tokens. When the provider refuses (or
 /// cannot be reached) nothing local changes unless `force`.
-pub async fn sign_out(app: &Latchkey, service: &Service, user: &User, force: bool) -> Result<User> {
+pub async fn sign_out(
+    app: &Context<'_>,
+    service: &Service,
+    user: &User,
+    force: bool,
+) -> Result<User> {
     // Wait for any refresh in flight, here or in another process.
     let flight = app.auth().flight(&format!("user:{}", user.id));
     let _in_process = flight.lock().await;
@@ -43,7 +48,7 @@ pub async fn sign_out(app: &Latchkey, service: &Service, user: &User, force: boo
     })
 }
 
-async fn revoke(app: &Latchkey, service: &Service, tokens: &StoredTokens) -> Result<()> {
+async fn revoke(app: &Context<'_>, service: &Service, tokens: &StoredTokens) -> Result<()> {
     let grant = Grant::new(app, service, None)?;
     let what = format!("the revocation endpoint of `{}`", service.spec.slug);
     let mut list = Vec::new();
