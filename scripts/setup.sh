@@ -12,6 +12,8 @@ APT_PACKAGES=(
   xvfb xauth imagemagick xdotool xclip webkit2gtk-driver xdg-utils
   # the real OS keyring in a private session
   dbus dbus-x11 gnome-keyring libsecret-tools
+  # the second OAuth test server (django-oauth-toolkit) runs in a venv
+  python3 python3-venv
 )
 
 install_apt_packages() {
@@ -57,6 +59,19 @@ npm_ci() {
   (cd "$dir" && npm ci --no-fund --no-audit --loglevel=error)
 }
 
+# A venv with the pinned requirements in DIR/.venv unless it is newer than
+# requirements.txt (a stamp written after a successful install).
+pip_venv() {
+  local dir="$1" stamp="$1/.venv/.installed"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$dir/requirements.txt" ]; then
+    return 0
+  fi
+  say "installing Python packages in ${dir#"$ROOT"/}/.venv (pip)"
+  [ -x "$dir/.venv/bin/python" ] || python3 -m venv "$dir/.venv"
+  "$dir/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$dir/requirements.txt"
+  touch "$stamp"
+}
+
 install_tauri_driver() {
   command -v tauri-driver >/dev/null && return 0
   say "installing tauri-driver (cargo install, about 30 s)"
@@ -69,5 +84,7 @@ npm_ci "$ROOT/ui"
 if [ "${1:-}" = "test" ]; then
   # The real OAuth server the integration tests start (oidc-provider).
   npm_ci "$ROOT/tests/fixtures/oauth-server"
+  # The second one, written independently in Python (django-oauth-toolkit).
+  pip_venv "$ROOT/tests/fixtures/dot-server"
   install_tauri_driver
 fi

@@ -1,6 +1,8 @@
-//! Starts the real OAuth fixture server (tests/fixtures/oauth-server,
-//! `oidc-provider`) on an ephemeral loopback port and stops it (SIGTERM)
-//! when dropped. Also runs its `browser.mjs` and `device.mjs` scripts.
+//! Starts a real OAuth fixture server on an ephemeral loopback port and
+//! stops it (SIGTERM) when dropped: `oidc-provider` (tests/fixtures/oauth-server,
+//! Node) or django-oauth-toolkit (tests/fixtures/dot-server, Python), two
+//! independently written implementations. Also runs `browser.mjs` (which
+//! completes the login pages of both) and `device.mjs`.
 #![allow(dead_code)]
 
 use serde_json::Value;
@@ -18,7 +20,46 @@ pub fn fixture_dir() -> PathBuf {
         .unwrap_or_else(|| here.join("../../tests/fixtures/oauth-server"))
 }
 
+/// The dot-server fixture folder (django-oauth-toolkit).
+pub fn dot_fixture_dir() -> PathBuf {
+    fixture_dir().with_file_name("dot-server")
+}
+
+/// Which implementation a fixture server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// `oidc-provider` (Node): issuer at the root, per-client auth methods
+    /// enforced, PKCE required only of public clients.
+    OidcProvider,
+    /// django-oauth-toolkit (Python), mounted at `/o/`: PKCE required of
+    /// every client, either client auth method accepted from any
+    /// confidential client, the RFC 8414 document only at the appended
+    /// `/o/.well-known/oauth-authorization-server`.
+    DjangoOauthToolkit,
+}
+
+impl Provider {
+    pub const BOTH: [Provider; 2] = [Provider::OidcProvider, Provider::DjangoOauthToolkit];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::OidcProvider => "oidc-provider",
+            Provider::DjangoOauthToolkit => "django-oauth-toolkit",
+        }
+    }
+
+    /// The client for the client-credentials grant: django-oauth-toolkit
+    /// binds one grant type to an application.
+    pub fn client_credentials_client(self) -> (&'static str, &'static str) {
+        match self {
+            Provider::OidcProvider => ("latchkey-basic", "latchkey-basic-secret"),
+            Provider::DjangoOauthToolkit => ("latchkey-cc", "latchkey-cc-secret"),
+        }
+    }
+}
+
 pub struct OauthServer {
+    pub provider: Provider,
     child: Child,
     /// The server's first stdout line: issuer, endpoints, ...
     pub info: Value,
@@ -33,6 +74,66 @@ impl OauthServer {
 
     /// Starts a server with extra environment, e.g. `ACCESS_TOKEN_TTL`.
     pub fn start_with(env: &[(&str, &str)]) -> Self {
+        Self::start_provider(Provider::OidcProvider, env)
+    }
+
+    /// Starts `provider` with extra environment (both read `ACCESS_TOKEN_TTL`).
+    pub fn start_provider(provider: Provider, env: &[(&str, &str)]) -> Self {
+        let mut cmd = match provider {
+            Provider::OidcProvider => Self::oidc_provider_command(),
+            Provider::DjangoOauthToolkit => Self::dot_command(),
+        };
+        let log = tempfile::NamedTempFile::new().unwrap();
+        cmd.arg("0")
+            .arg("--exit-on-stdin-eof")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log.reopen().unwrap());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start the {} fixture: {e}", provider.name()));
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let info: Value = match serde_json::from_str(&line) {
+            Ok(v) => v,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "the {} fixture did not start: {}",
+                    provider.name(),
+                    std::fs::read_to_string(log.path()).unwrap_or_default()
+                );
+            }
+        };
+        let issuer = info["issuer"].as_str().unwrap().to_string();
+        Self {
+            provider,
+            child,
+            info,
+            issuer,
+            _log: log,
+        }
+    }
+
+    fn dot_command() -> Command {
+        let dir = dot_fixture_dir();
+        let python = dir.join(".venv/bin/python");
+        assert!(
+            python.is_file(),
+            "the django-oauth-toolkit fixture's venv is missing: run `scripts/setup.sh test` \
+             (it creates {})",
+            dir.join(".venv").display()
+        );
+        let mut cmd = Command::new(python);
+        cmd.arg(dir.join("server.py"));
+        cmd
+    }
+
+    fn oidc_provider_command() -> Command {
         let dir = fixture_dir();
         let node_ok = Command::new("node")
             .arg("--version")
@@ -45,40 +146,9 @@ impl OauthServer {
             "the OAuth fixture's packages are missing: run `npm ci` in {}",
             dir.display()
         );
-        let log = tempfile::NamedTempFile::new().unwrap();
         let mut cmd = Command::new("node");
-        cmd.arg(dir.join("server.mjs"))
-            .arg("0")
-            .arg("--exit-on-stdin-eof")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(log.reopen().unwrap());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .spawn()
-            .expect("cannot start node for the OAuth fixture");
-        let mut line = String::new();
-        let stdout = child.stdout.take().unwrap();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let info: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "the OAuth fixture did not start: {}",
-                    std::fs::read_to_string(log.path()).unwrap_or_default()
-                );
-            }
-        };
-        let issuer = info["issuer"].as_str().unwrap().to_string();
-        Self {
-            child,
-            info,
-            issuer,
-            _log: log,
-        }
+        cmd.arg(dir.join("server.mjs"));
+        cmd
     }
 
     pub fn endpoint(&self, name: &str) -> String {
@@ -86,7 +156,7 @@ impl OauthServer {
     }
 
     pub async fn stats(&self) -> Value {
-        reqwest::get(format!("{}/__test/stats", self.issuer))
+        reqwest::get(self.endpoint("stats"))
             .await
             .unwrap()
             .json()
@@ -104,8 +174,41 @@ impl OauthServer {
     /// The fixture API's answer status to `GET /api/me` with this token.
     pub async fn api_status(&self, token: &str) -> u16 {
         reqwest::Client::new()
-            .get(format!("{}/api/me", self.issuer))
+            .get(format!("{}/me", self.endpoint("api")))
             .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// Whether the provider's RFC 7662 introspection calls `token` active
+    /// (asked as the confidential `latchkey-basic` client).
+    pub async fn is_active(&self, token: &str) -> bool {
+        let res = reqwest::Client::new()
+            .post(self.endpoint("introspection_endpoint"))
+            .basic_auth("latchkey-basic", Some("latchkey-basic-secret"))
+            .form(&[("token", token)])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success(),
+            "introspection answered {}",
+            res.status()
+        );
+        let body: Value = res.json().await.unwrap();
+        body["active"].as_bool().unwrap()
+    }
+
+    /// RFC 7009 revocation of one token as `client` with a type hint;
+    /// returns the status.
+    pub async fn revoke_raw(&self, client: (&str, &str), token: &str, hint: &str) -> u16 {
+        reqwest::Client::new()
+            .post(self.endpoint("revocation_endpoint"))
+            .basic_auth(client.0, Some(client.1))
+            .form(&[("token", token), ("token_type_hint", hint)])
             .send()
             .await
             .unwrap()
