@@ -70,7 +70,17 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
         t.contains("Refreshed")
     });
 
-    // Sign out revokes at the provider and removes the tokens.
+    // Sign out revokes at the provider and removes the tokens, once the
+    // person confirms it; cancelling changes nothing.
     app.click(&app.button("Sign out"));
+    let asked = app.wait_for_text("dialog.confirm[open]", WAIT, |t| !t.is_empty());
+    assert!(asked.contains("revokes"), "{asked}");
+    app.click(&app.button("Cancel"));
+    assert!(app.try_find("dialog.confirm[open]").is_none());
+    assert!(app
+        .text(&app.wait_for("table.users", WAIT))
+        .contains("Authorized"));
+    app.click(&app.button("Sign out"));
+    app.click(&app.wait_for("dialog.confirm[open] [data-testid=confirm]", WAIT));
     app.wait_for_text("table.users", WAIT, |t| t.contains("Revoked"));
 }

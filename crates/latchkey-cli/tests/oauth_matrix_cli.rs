@@ -155,7 +155,10 @@ fn discover_authorize_and_single_flight(provider: Provider) {
         1,
         "{name}: ten processes, one refresh"
     );
-    assert!(tokens.iter().all(|t| *t == tokens[0]), "{name}: one new token");
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "{name}: one new token"
+    );
     assert_ne!(tokens[0], first.trim(), "{name}: refreshed");
     assert_eq!(rt.block_on(server.api_status(&tokens[0])), 200, "{name}");
 }

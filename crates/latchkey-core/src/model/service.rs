@@ -15,6 +15,8 @@ pub struct Service {
     pub spec: ServiceSpec,
     /// Whether a client secret is stored (sealed) for it.
     pub has_client_secret: bool,
+    /// Whether an API key is stored (sealed) for it.
+    pub has_api_key: bool,
     /// Unix milliseconds.
     pub created_at: i64,
     pub updated_at: i64,
@@ -44,6 +46,9 @@ pub struct ServiceSpec {
     /// A header such as `Authorization: Bearer` (Podio: `OAuth2`) or a
     /// query parameter.
     pub token_placement: TokenPlacement,
+    /// Origins (`https://host[:port]`) the service's credentials may go to
+    /// besides the API base URL's own, normalized.
+    pub token_origins: Vec<String>,
 }
 
 /// What a form, the CLI or an import file submits to create or edit a
@@ -66,6 +71,11 @@ pub struct ServiceInput {
     /// On edit: forget the stored client secret.
     #[serde(skip_serializing)]
     pub clear_client_secret: bool,
+    /// An `api_key` service's key. On edit, leaving it out keeps the
+    /// stored one. Never serialized, so no export carries it.
+    #[serde(skip_serializing)]
+    #[ts(as = "Option<String>", optional)]
+    pub api_key: Option<Secret>,
     pub authorize_url: Option<String>,
     pub token_url: Option<String>,
     pub revocation_url: Option<String>,
@@ -83,6 +93,9 @@ pub struct ServiceInput {
     pub api_base_url: Option<String>,
     /// Defaults to `Authorization: Bearer <token>`.
     pub token_placement: TokenPlacement,
+    /// Origins the credentials may go to besides the API base URL's
+    /// (`https://files.example.com`); plain http only for this machine.
+    pub token_origins: Vec<String>,
 }
 
 impl Default for ServiceInput {
@@ -95,6 +108,7 @@ impl Default for ServiceInput {
             client_id: None,
             client_secret: None,
             clear_client_secret: false,
+            api_key: None,
             authorize_url: None,
             token_url: None,
             revocation_url: None,
@@ -108,6 +122,7 @@ impl Default for ServiceInput {
             redirect_uri: None,
             api_base_url: None,
             token_placement: TokenPlacement::default(),
+            token_origins: Vec::new(),
         }
     }
 }
@@ -123,6 +138,7 @@ impl From<&ServiceSpec> for ServiceInput {
             client_id: spec.client_id.clone(),
             client_secret: None,
             clear_client_secret: false,
+            api_key: None,
             authorize_url: spec.authorize_url.clone(),
             token_url: spec.token_url.clone(),
             revocation_url: spec.revocation_url.clone(),
@@ -136,6 +152,7 @@ impl From<&ServiceSpec> for ServiceInput {
             redirect_uri: spec.redirect_uri.clone(),
             api_base_url: spec.api_base_url.clone(),
             token_placement: spec.token_placement.clone(),
+            token_origins: spec.token_origins.clone(),
         }
     }
 }
