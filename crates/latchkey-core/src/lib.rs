@@ -20,6 +20,8 @@ pub mod paths;
 pub mod presets;
 pub mod service;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 pub mod ts_bindings;
 pub mod vault;
 
