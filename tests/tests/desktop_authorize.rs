@@ -72,5 +72,8 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
 
     // Sign out revokes at the provider and removes the tokens.
     app.click(&app.button("Sign out"));
+    app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
+        t.contains("the provider revoked the tokens")
+    });
     app.wait_for_text("table.users", WAIT, |t| t.contains("Revoked"));
 }

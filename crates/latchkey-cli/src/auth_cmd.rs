@@ -189,14 +189,11 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
 
 pub fn revoke(app: &Latchkey, service: &str, user: &str, force: bool, json: bool) -> Result<()> {
     let rt = runtime()?;
-    let user = rt.block_on(app.sign_out(service, user, force))?;
+    let done = rt.block_on(app.sign_out(service, user, force))?;
     if json {
-        return output::json(&user);
+        return output::json(&done);
     }
-    println!(
-        "Signed out `{}` of service `{}`: tokens revoked and removed (status {}).",
-        user.external_id, user.service_slug, user.status
-    );
+    println!("{}", done.message);
     Ok(())
 }
 

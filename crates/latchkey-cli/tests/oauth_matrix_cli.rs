@@ -100,7 +100,14 @@ fn discover_authorize_and_single_flight(provider: Provider) {
     let server = OauthServer::start_provider(provider, &[]);
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    setup(&server, &data);
+    let added = setup(&server, &data);
+    assert!(
+        added.contains(&format!(
+            "revocation_endpoint             {}  (from ",
+            server.endpoint("revocation_endpoint")
+        )),
+        "{name}: where each endpoint came from: {added}"
+    );
     let shown = ok(latchkey(&data)
         .args(["service", "show", "svc", "--json"])
         .output()
@@ -114,6 +121,11 @@ fn discover_authorize_and_single_flight(provider: Provider) {
     assert_eq!(
         shown["authorize_url"].as_str(),
         Some(server.endpoint("authorization_endpoint").as_str()),
+        "{name}: {shown}"
+    );
+    assert_eq!(
+        shown["revocation_url"].as_str(),
+        Some(server.endpoint("revocation_endpoint").as_str()),
         "{name}: {shown}"
     );
 
@@ -155,7 +167,10 @@ fn discover_authorize_and_single_flight(provider: Provider) {
         1,
         "{name}: ten processes, one refresh"
     );
-    assert!(tokens.iter().all(|t| *t == tokens[0]), "{name}: one new token");
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "{name}: one new token"
+    );
     assert_ne!(tokens[0], first.trim(), "{name}: refreshed");
     assert_eq!(rt.block_on(server.api_status(&tokens[0])), 200, "{name}");
 }
@@ -168,4 +183,61 @@ fn oidc_provider_discovery_authorize_and_cross_process_single_flight() {
 #[test]
 fn dot_discovery_authorize_and_cross_process_single_flight() {
     discover_authorize_and_single_flight(Provider::DjangoOauthToolkit);
+}
+
+/// `revoke` says whether the provider was told: without a revocation URL
+/// the tokens are only removed here (and `--json` says
+/// `revoked_at_provider: false`); with one, the provider revokes them.
+#[test]
+fn revoke_says_whether_the_provider_was_told() {
+    let server = OauthServer::start_provider(Provider::DjangoOauthToolkit, &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    setup(&server, &data);
+    ok(latchkey(&data)
+        .args(["service", "edit", "svc", "--revocation-url", ""])
+        .output()
+        .unwrap());
+    let authorize = || {
+        ok(latchkey(&data)
+            .args(["authorize", "svc", "alice", "--timeout", "60"])
+            .output()
+            .unwrap())
+    };
+    authorize();
+    let out = latchkey(&data)
+        .args(["revoke", "svc", "alice", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["revoked_at_provider"], false, "{done}");
+    assert_eq!(done["provider"], "no_revocation_url", "{done}");
+    assert_eq!(done["user"]["status"], "revoked", "{done}");
+
+    authorize();
+    let said = ok(latchkey(&data)
+        .args(["revoke", "svc", "alice"])
+        .output()
+        .unwrap());
+    assert!(
+        said.contains("removed locally; the provider was not told (no revocation URL)"),
+        "{said}"
+    );
+    assert!(!said.contains("revoked and removed"), "{said}");
+
+    ok(latchkey(&data)
+        .args(["service", "edit", "svc", "--revocation-url"])
+        .arg(server.endpoint("revocation_endpoint"))
+        .output()
+        .unwrap());
+    authorize();
+    let out = latchkey(&data)
+        .args(["revoke", "svc", "alice", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["revoked_at_provider"], true, "{done}");
+    assert_eq!(done["provider"], "revoked", "{done}");
 }

@@ -30,7 +30,7 @@ pub use latchkey::{ancestors, SendInput, SendOutcome, SendRequest, Sent};
 pub use latchkey::{Latchkey, DEFAULT_LOGIN_TIMEOUT};
 pub use oauth::{
     AuthEvent, AuthEventKind, AuthSettings, DeviceAuthorization, DevicePrompt, LoginLink,
-    LoopbackAuthorization, ValidToken,
+    LoopbackAuthorization, ProviderRevocation, SignOut, ValidToken,
 };
 pub use paths::DataDir;
 pub use presets::{find_preset, presets, Preset};

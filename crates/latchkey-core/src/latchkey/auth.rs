@@ -4,6 +4,7 @@
 use super::Latchkey;
 use crate::error::{Error, Result};
 use crate::oauth::pasted::{self, Pasted};
+use crate::oauth::SignOut;
 use crate::oauth::{
     client_credentials, complete, device, lifecycle, login, loopback::Listener, revoke, AuthEvent,
     AuthEventKind, AuthSettings, DeviceAuthorization, LoginLink, LoopbackAuthorization, ValidToken,
@@ -223,17 +224,17 @@ impl Latchkey {
     /// Revokes the user's tokens at the provider (when it has a revocation
     /// endpoint) and forgets them; status becomes `revoked`. A refusal keeps
     /// everything unless `force`.
-    pub async fn sign_out(&self, service: &str, user: &str, force: bool) -> Result<User> {
+    pub async fn sign_out(&self, service: &str, user: &str, force: bool) -> Result<SignOut> {
         let (svc, usr) = self.service_user(service, user)?;
-        let user = revoke::sign_out(self, &svc, &usr, force).await?;
+        let done = revoke::sign_out(self, &svc, &usr, force).await?;
         self.auth.emit(AuthEvent {
             service: svc.spec.slug,
-            user: Some(user.external_id.clone()),
+            user: Some(done.user.external_id.clone()),
             kind: AuthEventKind::StatusChanged {
-                status: user.status,
+                status: done.user.status,
             },
         });
-        Ok(user)
+        Ok(done)
     }
 
     /// Starts the device grant; show `prompt()` to the person, then await

@@ -3,7 +3,7 @@
 //! flight as user refreshes.
 
 use super::client::{missing_endpoint, Grant};
-use super::errors::to_error;
+use super::errors::token_error;
 use super::lock::Lease;
 use super::tokens::{service_purpose, StoredTokens, ValidToken};
 use crate::auth_types::AuthKind;
@@ -76,7 +76,7 @@ pub async fn service_token(app: &Latchkey, service: &Service, force: bool) -> Re
     let response = request
         .request_async(&grant.http)
         .await
-        .map_err(|e| to_error(&what, e))?;
+        .map_err(|e| token_error(service, &what, e))?;
     let tokens = StoredTokens::from_response(
         &response,
         None,

@@ -34,5 +34,6 @@ pub use events::{AuthEvent, AuthEventKind};
 pub use id_token::IdentityClaims;
 pub use login::LoginLink;
 pub use loopback::LoopbackAuthorization;
+pub use revoke::{ProviderRevocation, SignOut};
 pub use settings::{AuthSettings, AuthState};
 pub use tokens::ValidToken;
