@@ -40,6 +40,12 @@ pub fn list_presets() -> Vec<Preset> {
     latchkey_core::presets().to_vec()
 }
 
+/// What a service gets for fields left empty (the redirect URI).
+#[tauri::command]
+pub fn service_defaults() -> latchkey_core::service::ServiceDefaults {
+    latchkey_core::service::defaults()
+}
+
 #[tauri::command]
 pub fn service_draft(preset: Option<String>, slug: String) -> CmdResult<ServiceInput> {
     Ok(latchkey_core::service::draft(preset.as_deref(), &slug)?)
@@ -89,6 +95,15 @@ pub async fn remove_service(
 #[tauri::command]
 pub async fn list_users(state: State<'_, AppState>, service: String) -> CmdResult<Vec<User>> {
     with_core(state, move |core| core.list_users(&service)).await
+}
+
+/// Who a new request for `service` goes out as (`None`: no one authorized).
+#[tauri::command]
+pub async fn default_user(
+    state: State<'_, AppState>,
+    service: String,
+) -> CmdResult<Option<String>> {
+    with_core(state, move |core| core.default_user(&service)).await
 }
 
 #[tauri::command]

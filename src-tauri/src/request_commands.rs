@@ -6,8 +6,8 @@ use latchkey_core::http::{
     SavedRequest, SavedRequestInput,
 };
 use latchkey_core::json::{
-    json_to_rows, parse_json, rows_to_json, BodyRow, ChildPage, FindResult, JsonDocumentCache,
-    PathQueryResult, SearchQuery, SearchResult,
+    json_to_rows, parse_json, rows_to_json, BodyRow, ChildPage, FindPage, JsonDocumentCache,
+    PathQueryPage, SearchQuery, SearchResult,
 };
 use latchkey_core::{Error, ErrorPayload, SendInput, SendOutcome};
 use serde_json::Value;
@@ -81,23 +81,35 @@ pub async fn json_value(state: State<'_, AppState>, doc: String, path: String) -
     on_documents(&state, move |c| c.value(&doc, &path)).await
 }
 
+/// One page of a find: the count of matches and a bounded slice of them.
 #[tauri::command]
 pub async fn json_find_key(
     state: State<'_, AppState>,
     doc: String,
     key: String,
     case_insensitive: bool,
-) -> CmdResult<FindResult> {
-    on_documents(&state, move |c| c.find_key(&doc, &key, case_insensitive)).await
+    offset: usize,
+    limit: usize,
+) -> CmdResult<FindPage> {
+    on_documents(&state, move |c| {
+        c.find_key_page(&doc, &key, case_insensitive, offset, limit)
+    })
+    .await
 }
 
+/// One page of a JSONPath query's matches.
 #[tauri::command]
 pub async fn json_query_path(
     state: State<'_, AppState>,
     doc: String,
     expression: String,
-) -> CmdResult<PathQueryResult> {
-    on_documents(&state, move |c| c.query_path(&doc, &expression)).await
+    offset: usize,
+    limit: usize,
+) -> CmdResult<PathQueryPage> {
+    on_documents(&state, move |c| {
+        c.query_path_page(&doc, &expression, offset, limit)
+    })
+    .await
 }
 
 #[tauri::command]

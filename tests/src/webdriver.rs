@@ -218,6 +218,30 @@ impl Session {
         )
     }
 
+    /// Whether the page runs a script and paints a frame within `limit`: the
+    /// WebDriver process enforces the limit, so a web view stuck in a long
+    /// task answers with a timeout instead of hanging the test.
+    pub fn answers_within(&self, limit: Duration) -> Result<(), String> {
+        let timeouts =
+            |ms: u128| self.cmd("POST", "/timeouts", Some(json!({ "script": ms as u64 })));
+        timeouts(limit.as_millis());
+        let answer = try_send(
+            &self.agent,
+            "POST",
+            &format!("{}/execute/async", self.base),
+            Some(json!({
+                "script": "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => done(true));",
+                "args": []
+            })),
+        );
+        timeouts(30_000);
+        match answer {
+            Ok(Value::Bool(true)) => Ok(()),
+            Ok(other) => Err(format!("unexpected answer {other}")),
+            Err(err) => Err(err),
+        }
+    }
+
     pub fn save_screenshot(&self, path: &Path) -> std::io::Result<()> {
         let b64 = self.cmd("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD

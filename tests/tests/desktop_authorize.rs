@@ -70,8 +70,18 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
         t.contains("Refreshed")
     });
 
-    // Sign out revokes at the provider and removes the tokens.
+    // Sign out revokes at the provider and removes the tokens, once the
+    // person confirms it; cancelling changes nothing.
     app.click(&app.button("Sign out"));
+    let asked = app.wait_for_text("dialog.confirm[open]", WAIT, |t| !t.is_empty());
+    assert!(asked.contains("revokes"), "{asked}");
+    app.click(&app.button("Cancel"));
+    assert!(app.try_find("dialog.confirm[open]").is_none());
+    assert!(app
+        .text(&app.wait_for("table.users", WAIT))
+        .contains("Authorized"));
+    app.click(&app.button("Sign out"));
+    app.click(&app.wait_for("dialog.confirm[open] [data-testid=confirm]", WAIT));
     app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
         t.contains("the provider revoked the tokens")
     });

@@ -20,8 +20,40 @@ fn add_a_service_from_a_preset_then_a_user() {
     app.click(&app.button("Add a service"));
     app.wait_for("#service-form-title", WAIT);
 
+    // The empty form shows the redirect URI that saving stores, and Copy
+    // copies exactly that and says so.
+    let redirect = app.value(&app.wait_for("#redirect_uri", WAIT));
+    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect:?}");
+    let copy = app.wait_for("[data-testid=copy-redirect]", WAIT);
+    app.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![copy.arg()],
+    );
+    app.click(&copy);
+    let said = app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
+        t.contains("copied")
+    });
+    assert!(said.contains(&redirect), "{said}");
+    assert_eq!(cli::clipboard(), redirect);
+
     // Wrong inputs: each message appears beside its field, nothing is stored.
+    // The slug suggestion is itself a valid slug.
+    app.fill("#slug", "My Service");
+    app.click(&app.button("Add service"));
+    let slug_error = app.wait_for_text("[data-testid=field-error-slug]", WAIT, |t| !t.is_empty());
+    assert!(slug_error.contains("try `my-service`"), "{slug_error}");
     app.fill("#slug", "GoTo");
+    // Editing the field takes its old message away.
+    for _ in 0..50 {
+        if app.try_find("[data-testid=field-error-slug]").is_none() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        app.try_find("[data-testid=field-error-slug]").is_none(),
+        "the slug's error stayed after the edit"
+    );
     app.fill("#client_id", "abc");
     app.fill("#authorize_url", "http://auth.example.com/authorize");
     app.fill("#token_url", "https://auth.example.com/token");
@@ -124,5 +156,10 @@ fn add_a_service_from_a_preset_then_a_user() {
     assert!(!text.contains(SECRET));
     let shown: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(shown["client_id"], "my-goto-client");
+    assert_eq!(
+        shown["redirect_uri"],
+        redirect.as_str(),
+        "saved what the form showed"
+    );
     assert_eq!(shown["has_client_secret"], true);
 }

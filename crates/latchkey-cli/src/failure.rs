@@ -25,7 +25,8 @@ impl Failure {
                 ErrorCode::InvalidInput
                 | ErrorCode::NotFound
                 | ErrorCode::Conflict
-                | ErrorCode::InvalidJson => 2,
+                | ErrorCode::InvalidJson
+                | ErrorCode::OriginNotAllowed => 2,
                 _ => 1,
             },
             Failure::HttpStatus(_) | Failure::NoMatch(_) => 1,

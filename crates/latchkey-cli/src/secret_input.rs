@@ -4,28 +4,26 @@
 use latchkey_core::{Error, Result, Secret};
 use std::io::{BufRead, IsTerminal};
 
-/// One line from stdin, without its line ending.
-pub fn from_stdin() -> Result<Secret> {
+/// One line from stdin, without its line ending; `what` names it in errors.
+pub fn from_stdin(what: &str) -> Result<Secret> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|err| {
-            Error::InvalidInput(format!("cannot read the client secret from stdin: {err}"))
-        })?;
+        .map_err(|err| Error::InvalidInput(format!("cannot read the {what} from stdin: {err}")))?;
     Ok(into_secret(line))
 }
 
 /// Asks with hidden input when a person is at the terminal; `None` when
 /// not interactive or when they enter nothing.
-pub fn prompt(slug: &str) -> Result<Option<Secret>> {
+pub fn prompt(slug: &str, what: &str) -> Result<Option<Secret>> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return Ok(None);
     }
     let answer = rpassword::prompt_password(format!(
-        "Client secret for `{slug}` (hidden; leave empty for none): "
+        "{what} for `{slug}` (hidden; leave empty for none): "
     ))
-    .map_err(|err| Error::InvalidInput(format!("cannot read the client secret: {err}")))?;
+    .map_err(|err| Error::InvalidInput(format!("cannot read the {what}: {err}")))?;
     Ok(Some(into_secret(answer)).filter(|s| !s.is_empty()))
 }
 

@@ -35,6 +35,10 @@ pub enum ServiceCommand {
         /// Forget the stored client secret.
         #[arg(long, conflicts_with = "client_secret_stdin")]
         clear_client_secret: bool,
+        /// Forget the listed token origins (the API base URL's stays);
+        /// --token-origin flags given with it start the new list.
+        #[arg(long)]
+        clear_token_origins: bool,
         #[command(flatten)]
         flags: Box<ServiceFlags>,
     },
@@ -79,6 +83,10 @@ pub struct ServiceFlags {
     /// Read the client secret from the first line of stdin.
     #[arg(long)]
     client_secret_stdin: bool,
+    /// Read the API key (`--auth-kind api_key`) from the first line of stdin;
+    /// on edit it replaces the stored key.
+    #[arg(long, conflicts_with = "client_secret_stdin")]
+    api_key_stdin: bool,
     /// Scopes, separated by the scope separator, e.g. "openid email".
     #[arg(long)]
     scopes: Option<String>,
@@ -109,6 +117,10 @@ pub struct ServiceFlags {
     /// Extra token-request parameter; repeat for more (replaces the list on edit).
     #[arg(long = "token-param", value_name = "NAME=VALUE")]
     token_params: Vec<String>,
+    /// Another origin the token may go to besides the API base URL's, e.g.
+    /// https://uploads.example.com; repeat for more (added to the list on edit).
+    #[arg(long = "token-origin", value_name = "URL")]
+    token_origins: Vec<String>,
 }
 
 impl ServiceFlags {
@@ -141,6 +153,9 @@ impl ServiceFlags {
             input.pkce = pkce;
         }
         self.apply_placement(&mut input.token_placement);
+        input
+            .token_origins
+            .extend(self.token_origins.iter().cloned());
         let mut errors = Vec::new();
         for (field, given, target) in [
             (
@@ -162,7 +177,10 @@ impl ServiceFlags {
             return Err(Error::Validation(errors));
         }
         if self.client_secret_stdin {
-            input.client_secret = Some(secret_input::from_stdin()?);
+            input.client_secret = Some(secret_input::from_stdin("client secret")?);
+        }
+        if self.api_key_stdin {
+            input.api_key = Some(secret_input::from_stdin("API key")?);
         }
         Ok(())
     }
@@ -200,7 +218,10 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             }
             flags.apply(&mut input)?;
             if input.client_secret.is_none() && wants_secret(&input) {
-                input.client_secret = secret_input::prompt(slug)?;
+                input.client_secret = secret_input::prompt(slug, "Client secret")?;
+            }
+            if input.api_key.is_none() && input.auth_kind == AuthKind::ApiKey {
+                input.api_key = secret_input::prompt(slug, "API key")?;
             }
             let service = app.create_service(&input)?;
             print_service(&service, json, "Added")
@@ -237,6 +258,7 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             slug,
             rename,
             clear_client_secret,
+            clear_token_origins,
             flags,
         } => {
             let current = app.get_service(slug)?;
@@ -245,6 +267,9 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
                 input.slug.clone_from(new);
             }
             input.clear_client_secret = *clear_client_secret;
+            if *clear_token_origins {
+                input.token_origins.clear();
+            }
             flags.apply(&mut input)?;
             let service = app.update_service(slug, &input)?;
             print_service(&service, json, "Updated")
@@ -373,6 +398,15 @@ fn print_service(service: &Service, json: bool, verb: &str) -> Result<()> {
         ("client id", output::or_dash(spec.client_id.as_deref())),
         ("client secret", secret_state(service).into()),
         (
+            "API key",
+            if service.has_api_key {
+                "set"
+            } else {
+                "not set"
+            }
+            .into(),
+        ),
+        (
             "authorize URL",
             output::or_dash(spec.authorize_url.as_deref()),
         ),
@@ -400,6 +434,14 @@ fn print_service(service: &Service, json: bool, verb: &str) -> Result<()> {
             output::or_dash(spec.api_base_url.as_deref()),
         ),
         ("token placement", placement),
+        (
+            "token origins",
+            output::or_dash(Some(
+                &latchkey_core::service::TokenOrigins::of_service(spec)
+                    .shown()
+                    .join(" "),
+            )),
+        ),
     ]);
     Ok(())
 }

@@ -612,10 +612,15 @@ async fn gotomeeting_flow_end_to_end() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}/", closed.local_addr().unwrap());
     drop(closed);
+    // alice's token may not go to another origin: refused before sending,
+    // the local API has no way around it.
     let res = call(request, json!({"method": "GET", "url": dead}))
         .await
         .unwrap();
-    problem(res, 502, "network").await;
+    let refused = problem(res, 403, "origin_not_allowed").await;
+    let detail = refused["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains(dead.trim_end_matches('/')), "{refused}");
+    assert!(detail.contains("--token-origin"), "{refused}");
     let res = call(
         request,
         json!({"method": "GET", "url": "/slow?ms=3000", "timeout_ms": 300}),

@@ -467,3 +467,150 @@ fn issuer_discovery_fills_the_endpoints_and_flags_override_them() {
     assert_eq!(json["client_auth"], "post");
     assert_eq!(json["pkce"], "plain");
 }
+
+/// A loopback server that echoes the `x-api-key` header it got.
+fn key_echo_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 8192];
+            let n = std::io::Read::read(&mut stream, &mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let key = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("x-api-key").then_some(value)
+                })
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let body = format!("{{\"key\":\"{key}\"}}");
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn api_key_services_and_token_origins_from_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let api = key_echo_server();
+    let key = "api-key-SECRET-31415";
+    let out = run_with_stdin(
+        data,
+        &[
+            "service",
+            "add",
+            "keyed",
+            "--auth-kind",
+            "api_key",
+            "--api-key-stdin",
+            "--token-header",
+            "X-Api-Key",
+            "--token-prefix",
+            "",
+            "--api-base-url",
+            &api,
+            "--token-origin",
+            "https://files.example.com",
+        ],
+        &format!("{key}\n"),
+    );
+    let shown = ok(&out);
+    assert!(!shown.contains(key), "{shown}");
+    assert!(shown.contains("https://files.example.com"), "{shown}");
+    let sent = ok(&run(
+        data,
+        &["request", "keyed", "-", "GET", "/things", "--path", "$.key"],
+    ));
+    assert_eq!(sent.trim(), key);
+    // Replaced by `edit --api-key-stdin`.
+    let renewed = "api-key-RENEWED-2718";
+    ok(&run_with_stdin(
+        data,
+        &["service", "edit", "keyed", "--api-key-stdin"],
+        &format!("{renewed}\n"),
+    ));
+    let sent = ok(&run(
+        data,
+        &["request", "keyed", "-", "GET", "/things", "--path", "$.key"],
+    ));
+    assert_eq!(sent.trim(), renewed);
+    // Never in history or an export, even one with secrets.
+    let history = ok(&run(data, &["history", "show", "1", "--json"]));
+    assert!(
+        !history.contains(key) && !history.contains(renewed),
+        "{history}"
+    );
+    let export = ok(&run(data, &["service", "export", "--with-secrets"]));
+    assert!(!export.contains(renewed), "{export}");
+    assert!(export.contains("https://files.example.com"), "{export}");
+
+    // Another origin: refused with the way out in the message, exit 2.
+    let stranger = key_echo_server();
+    let out = run(
+        data,
+        &["request", "keyed", "-", "GET", &format!("{stranger}/x")],
+    );
+    fails(&out, 2, "--token-origin");
+    let (_, stderr) = text(&out);
+    assert!(
+        stderr.contains(&stranger) && stderr.contains("--no-auth"),
+        "{stderr}"
+    );
+    // --no-auth sends it without the key.
+    let sent = ok(&run(
+        data,
+        &[
+            "request",
+            "keyed",
+            "-",
+            "GET",
+            &format!("{stranger}/x"),
+            "--no-auth",
+            "--path",
+            "$.key",
+        ],
+    ));
+    assert_eq!(sent.trim(), "");
+    // Allowed once added with --token-origin.
+    ok(&run(
+        data,
+        &["service", "edit", "keyed", "--token-origin", &stranger],
+    ));
+    let sent = ok(&run(
+        data,
+        &[
+            "request",
+            "keyed",
+            "-",
+            "GET",
+            &format!("{stranger}/x"),
+            "--path",
+            "$.key",
+        ],
+    ));
+    assert_eq!(sent.trim(), renewed);
+    fails(
+        &run(
+            data,
+            &[
+                "service",
+                "edit",
+                "keyed",
+                "--token-origin",
+                "http://cdn.example.com",
+            ],
+        ),
+        2,
+        "plain http",
+    );
+}

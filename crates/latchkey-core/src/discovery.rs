@@ -209,7 +209,10 @@ pub fn suggest_client_auth(token_endpoint_auth_methods_supported: &[String]) -> 
 /// query or fragment (RFC 8414 §2).
 fn parse_issuer(issuer: &str) -> Result<Url> {
     if issuer.is_empty() {
-        return Err(Error::InvalidInput("the issuer URL is empty".into()));
+        return Err(Error::InvalidInput(
+            "the issuer URL is empty: enter the provider's issuer, like https://login.example.com"
+                .into(),
+        ));
     }
     let url = Url::parse(issuer).map_err(|e| {
         Error::InvalidInput(format!(

@@ -87,6 +87,12 @@ pub enum Error {
     #[error("{0}")]
     TooLarge(String),
 
+    /// A credential would go to an origin that is not one of its service's
+    /// token origins (or over plain http to another machine): refused
+    /// before anything was sent.
+    #[error("{0}")]
+    OriginNotAllowed(String),
+
     /// Text that should be JSON is not; `line` and `column` are 1-based.
     #[error("{message}")]
     InvalidJson {
@@ -117,6 +123,7 @@ pub enum ErrorCode {
     Cancelled,
     TooLarge,
     InvalidJson,
+    OriginNotAllowed,
 }
 
 impl Error {
@@ -141,6 +148,7 @@ impl Error {
             Error::Cancelled(_) => ErrorCode::Cancelled,
             Error::TooLarge(_) => ErrorCode::TooLarge,
             Error::InvalidJson { .. } => ErrorCode::InvalidJson,
+            Error::OriginNotAllowed(_) => ErrorCode::OriginNotAllowed,
         }
     }
 

@@ -31,19 +31,53 @@ impl DataDir {
             path: self.0.clone(),
             source,
         };
-        std::fs::create_dir_all(&self.0).map_err(wrap)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700))
-                .map_err(wrap)?;
-        }
-        Ok(())
+        private_dir(&self.0).map_err(wrap)
     }
 
     pub fn path(&self) -> &Path {
         &self.0
     }
+}
+
+/// Creates `dir` (and parents) if missing and makes it owner-only (0700).
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Makes an existing file owner-only (0600); a missing file is fine.
+pub(crate) fn private_file(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+            _ => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Creates `path` empty and owner-only (0600) unless it exists, then makes
+/// sure it is owner-only: SQLite gives its -wal and -shm files the mode of
+/// the database file, so this covers them as they are made.
+pub(crate) fn ensure_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?;
+    private_file(path)
 }
 
 #[cfg(test)]

@@ -36,6 +36,9 @@ pub struct Preset {
     pub pkce: PkceMode,
     pub token_placement: TokenPlacement,
     pub api_base_url: Option<String>,
+    /// Documented API hosts besides the API base URL's that take the token.
+    #[serde(default)]
+    pub token_origins: Vec<String>,
     pub extra_authorize_params: BTreeMap<String, String>,
     pub extra_token_params: BTreeMap<String, String>,
     /// Headers for token-endpoint requests, e.g. GitHub's `Accept: application/json`.
@@ -110,6 +113,15 @@ mod tests {
         }
         if p.name.trim().is_empty() {
             out.push("name is empty".into());
+        }
+        for origin in &p.token_origins {
+            match crate::service::normalize_origin(origin) {
+                Ok(normal) if &normal == origin => {}
+                Ok(normal) => out.push(format!(
+                    "token origin `{origin}` should be written `{normal}`"
+                )),
+                Err(message) => out.push(message),
+            }
         }
         for (field, v) in [
             ("authorize_url", &p.authorize_url),

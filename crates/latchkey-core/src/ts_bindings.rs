@@ -18,6 +18,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::UserInput::export_all(&cfg)?;
     crate::Preset::export_all(&cfg)?;
     crate::DiscoveredEndpoints::export_all(&cfg)?;
+    crate::service::ServiceDefaults::export_all(&cfg)?;
     // Requests, history and the JSON tools (issue 5).
     crate::http::RequestSpec::export_all(&cfg)?;
     crate::http::SendOptions::export_all(&cfg)?;
@@ -32,8 +33,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::http::SavedRequestInput::export_all(&cfg)?;
     crate::http::ExtractedValue::export_all(&cfg)?;
     crate::json::BodyRow::export_all(&cfg)?;
-    crate::json::FindResult::export_all(&cfg)?;
-    crate::json::PathQueryResult::export_all(&cfg)?;
+    crate::json::FindPage::export_all(&cfg)?;
+    crate::json::PathQueryPage::export_all(&cfg)?;
     crate::json::DocumentInfo::export_all(&cfg)?;
     crate::json::ChildPage::export_all(&cfg)?;
     crate::json::SearchQuery::export_all(&cfg)?;

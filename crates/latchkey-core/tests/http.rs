@@ -12,6 +12,7 @@ use latchkey_core::http::{
     execute, execute_with_tokens, AuthPlacement, CancellationToken, HttpClient, RequestBody,
     RequestSpec, ResponseBody, SendOptions, TokenProvider,
 };
+use latchkey_core::service::TokenOrigins;
 use latchkey_core::{Error, ErrorCode, Secret, TokenPlacement};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,10 +61,13 @@ async fn send(
 ) -> latchkey_core::Result<latchkey_core::http::HttpResponse> {
     let dir = tempfile::tempdir().unwrap();
     let request = spec.prepare(None).unwrap();
+    // The first URL's origin is the one token origin.
+    let origins = TokenOrigins::of_urls(&[request.url.as_str()]);
     execute(
         &HttpClient::new(),
         &request,
         auth,
+        &origins,
         &options,
         dir.path(),
         &CancellationToken::new(),
@@ -176,6 +180,7 @@ async fn a_request_in_flight_can_be_cancelled() {
         &HttpClient::new(),
         &request,
         None,
+        &TokenOrigins::none(),
         &SendOptions::default(),
         dir.path(),
         &cancel,
@@ -402,6 +407,7 @@ async fn a_streamed_body_over_the_cap_leaves_no_file_behind() {
         &HttpClient::new(),
         &request,
         None,
+        &TokenOrigins::none(),
         &options,
         dir.path(),
         &CancellationToken::new(),
@@ -429,6 +435,7 @@ async fn large_bodies_are_streamed_to_a_file() {
         &HttpClient::new(),
         &request,
         None,
+        &TokenOrigins::none(),
         &options,
         dir.path(),
         &CancellationToken::new(),
@@ -444,6 +451,13 @@ async fn large_bodies_are_streamed_to_a_file() {
         "{path}"
     );
     assert!(note.contains("saved to"), "{note}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(std::path::Path::new(path)), 0o600);
+        assert_eq!(mode(&dir.path().join("responses")), 0o700);
+    }
     assert_eq!(std::fs::read(path).unwrap(), big_body(len));
     assert_eq!(response.body_bytes().unwrap().len(), len);
     assert!(response.timings.total_ms >= response.timings.ttfb_ms);
@@ -562,6 +576,7 @@ async fn a_401_refreshes_once_through_the_provider_and_retries() {
         &request,
         &TokenPlacement::default(),
         &provider,
+        &TokenOrigins::of_urls(&[request.url.as_str()]),
         &SendOptions::default(),
         dir.path(),
         &CancellationToken::new(),
@@ -587,6 +602,7 @@ async fn a_second_401_is_returned_without_another_refresh() {
         &request,
         &TokenPlacement::default(),
         &provider,
+        &TokenOrigins::of_urls(&[request.url.as_str()]),
         &SendOptions::default(),
         dir.path(),
         &CancellationToken::new(),
@@ -628,4 +644,146 @@ async fn an_unreachable_server_is_a_network_error_naming_it() {
         msg.contains(&format!("127.0.0.1:{port}/x")) && !msg.contains("abc"),
         "{msg}"
     );
+}
+
+/// Counts every request that arrives, whatever it carries.
+async fn counting_server(hits: Arc<AtomicUsize>) -> SocketAddr {
+    serve(Router::new().route(
+        "/{*rest}",
+        any(move |req: Request| {
+            let hits = hits.clone();
+            async move {
+                hits.fetch_add(1, Ordering::SeqCst);
+                echo(req).await
+            }
+        }),
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn a_token_for_an_origin_off_the_list_is_refused_before_anything_leaves() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let addr = counting_server(hits.clone()).await;
+    let provider = FakeProvider {
+        asks: Mutex::new(Vec::new()),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let request = get(format!("http://{addr}/x?page=1"))
+        .prepare(None)
+        .unwrap();
+    let err = execute_with_tokens(
+        &HttpClient::new(),
+        &request,
+        &TokenPlacement::default(),
+        &provider,
+        &TokenOrigins::of_urls(&["https://api.example.com/v1"]),
+        &SendOptions::default(),
+        dir.path(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::OriginNotAllowed, "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains(&format!("http://{addr}")), "{msg}");
+    assert!(msg.contains("--no-auth"), "{msg}");
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing was sent");
+    assert!(
+        provider.asks.lock().unwrap().is_empty(),
+        "no token was even fetched"
+    );
+    // With no token, the same request goes out.
+    let response = execute(
+        &HttpClient::new(),
+        &request,
+        None,
+        &TokenOrigins::none(),
+        &SendOptions::default(),
+        dir.path(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_redirect_carries_the_token_only_to_listed_origins() {
+    let (a, b) = redirect_servers().await;
+    let dir = tempfile::tempdir().unwrap();
+    let request = get(format!("http://{a}/away")).prepare(None).unwrap();
+    let both = TokenOrigins::of_urls(&[&format!("http://{a}/"), &format!("http://{b}/")]);
+    let response = execute(
+        &HttpClient::new(),
+        &request,
+        Some(bearer("tok-9")),
+        &both,
+        &SendOptions::default(),
+        dir.path(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert!(response.url.starts_with(&format!("http://{b}/")));
+    assert_eq!(json_of(&response)["authorization"], "Bearer tok-9");
+}
+
+#[tokio::test]
+async fn a_401_from_an_origin_off_the_list_never_refreshes() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let guarded = guarded_server("Bearer fresh", hits.clone()).await;
+    // A token origin that redirects to a stranger answering 401.
+    let a = serve(Router::new().route(
+        "/go",
+        any(move || async move {
+            (
+                StatusCode::FOUND,
+                [("location", format!("http://{guarded}/me"))],
+            )
+                .into_response()
+        }),
+    ))
+    .await;
+    let provider = FakeProvider {
+        asks: Mutex::new(Vec::new()),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let request = get(format!("http://{a}/go")).prepare(None).unwrap();
+    let response = execute_with_tokens(
+        &HttpClient::new(),
+        &request,
+        &TokenPlacement::default(),
+        &provider,
+        &TokenOrigins::of_urls(&[request.url.as_str()]),
+        &SendOptions::default(),
+        dir.path(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status, 401);
+    assert_eq!(*provider.asks.lock().unwrap(), vec![false], "no refresh");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn plain_http_to_another_machine_never_gets_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not routable: the check must refuse before any connection is tried.
+    let request = get("http://192.0.2.1:9/x".into()).prepare(None).unwrap();
+    let err = execute(
+        &HttpClient::new(),
+        &request,
+        Some(bearer("t")),
+        &TokenOrigins::of_urls(&["http://192.0.2.1:9/"]),
+        &SendOptions::default(),
+        dir.path(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::OriginNotAllowed, "{err}");
+    assert!(err.to_string().contains("plain http"), "{err}");
 }

@@ -46,6 +46,12 @@ fn seed(conn: &Connection, version: i64) {
         )
         .unwrap();
     }
+    if version >= 5 {
+        conn.execute_batch(
+            "UPDATE services SET token_origins = '[\"https://files.x.example\"]' WHERE id = 7;",
+        )
+        .unwrap();
+    }
 }
 
 #[test]
@@ -73,6 +79,12 @@ fn a_database_from_every_earlier_schema_opens_and_migrates() {
             assert_eq!(old.spec.client_id.as_deref(), Some("cid"));
             let users = app.list_users("old").unwrap();
             assert_eq!(users[0].external_id, "someone");
+            let origins: &[&str] = if version >= 5 {
+                &["https://files.x.example"]
+            } else {
+                &[]
+            };
+            assert_eq!(old.spec.token_origins, origins, "from {version}");
         }
         // And it still takes new data.
         app.create_service(&common::valid_input("fresh")).unwrap();
@@ -139,4 +151,86 @@ fn two_handles_writing_at_once_both_succeed() {
     }
     let app = Latchkey::open(Some(&dir)).unwrap();
     assert_eq!(app.list_services().unwrap().len(), 50);
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_dir_is_owner_only_and_so_is_every_file_in_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    // A database left readable by an older Latchkey, with its WAL.
+    {
+        std::fs::create_dir_all(&dir).unwrap();
+        let conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE scratch (x);")
+            .unwrap();
+        for file in [DATABASE_FILE, "latchkey.db-wal", "latchkey.db-shm"] {
+            let path = dir.join(file);
+            if path.exists() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            }
+        }
+        std::mem::forget(conn); // keep the -wal and -shm as a crash would
+    }
+    let app = common::open(tmp.path());
+    app.create_service(&common::valid_input("goto")).unwrap();
+    app.add_user(
+        "goto",
+        &UserInput {
+            external_id: "alice".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(mode(app.data_dir()), 0o700);
+    let files: Vec<_> = std::fs::read_dir(app.data_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.ends_with("latchkey.db-wal")),
+        "{files:?}"
+    );
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+    // A brand-new database: its -wal and -shm are made owner-only too.
+    let fresh = common::open(&tmp.path().join("fresh"));
+    fresh.create_service(&common::valid_input("goto")).unwrap();
+    for file in std::fs::read_dir(fresh.data_dir()).unwrap() {
+        let path = file.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+}
+
+#[test]
+fn deleted_rows_are_overwritten_not_left_in_free_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = common::open(tmp.path());
+    let mut input = common::valid_input("goto");
+    input.name = Some("Name-To-Forget-8c1f".into());
+    app.create_service(&input).unwrap();
+    app.store().checkpoint().unwrap();
+    app.remove_service("goto", true).unwrap();
+    app.store().checkpoint().unwrap();
+    let on = app
+        .store()
+        .write(|tx| Ok(tx.query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0))?))
+        .unwrap();
+    assert_eq!(on, 1);
+    for file in std::fs::read_dir(app.data_dir()).unwrap() {
+        let path = file.unwrap().path();
+        assert!(
+            !common::file_contains(&path, b"Name-To-Forget-8c1f"),
+            "{} still holds the deleted row",
+            path.display()
+        );
+    }
 }

@@ -6,11 +6,11 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AuthEvent } from "./bindings/AuthEvent";
 import type { BodyRow } from "./bindings/BodyRow";
 import type { ChildPage } from "./bindings/ChildPage";
-import type { FindResult } from "./bindings/FindResult";
+import type { FindPage } from "./bindings/FindPage";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { HistoryFilter } from "./bindings/HistoryFilter";
 import type { HistoryPage } from "./bindings/HistoryPage";
-import type { PathQueryResult } from "./bindings/PathQueryResult";
+import type { PathQueryPage } from "./bindings/PathQueryPage";
 import type { RequestSpec } from "./bindings/RequestSpec";
 import type { SearchQuery } from "./bindings/SearchQuery";
 import type { SearchResult } from "./bindings/SearchResult";
@@ -29,6 +29,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { Preset } from "./bindings/Preset";
 import type { RemovedService } from "./bindings/RemovedService";
 import type { Service } from "./bindings/Service";
+import type { ServiceDefaults } from "./bindings/ServiceDefaults";
 import type { ServiceInput } from "./bindings/ServiceInput";
 import type { SignOut } from "./bindings/SignOut";
 import type { User } from "./bindings/User";
@@ -40,14 +41,16 @@ export type { AuthEvent } from "./bindings/AuthEvent";
 export type { BodyRow } from "./bindings/BodyRow";
 export type { ChildPage } from "./bindings/ChildPage";
 export type { DocumentInfo } from "./bindings/DocumentInfo";
-export type { FindResult } from "./bindings/FindResult";
+export type { FindPage } from "./bindings/FindPage";
+export type { KeyMatch } from "./bindings/KeyMatch";
 export type { HistoryEntry } from "./bindings/HistoryEntry";
 export type { HistoryFilter } from "./bindings/HistoryFilter";
 export type { HistoryPage } from "./bindings/HistoryPage";
 export type { HistorySummary } from "./bindings/HistorySummary";
 export type { HttpResponse } from "./bindings/HttpResponse";
 export type { JsonNode } from "./bindings/JsonNode";
-export type { PathQueryResult } from "./bindings/PathQueryResult";
+export type { PathQueryPage } from "./bindings/PathQueryPage";
+export type { PathHit } from "./bindings/PathHit";
 export type { RequestBody } from "./bindings/RequestBody";
 export type { RequestSpec } from "./bindings/RequestSpec";
 export type { RowType } from "./bindings/RowType";
@@ -75,12 +78,13 @@ export type { PkceMode } from "./bindings/PkceMode";
 export type { Preset } from "./bindings/Preset";
 export type { RemovedService } from "./bindings/RemovedService";
 export type { Service } from "./bindings/Service";
+export type { ServiceDefaults } from "./bindings/ServiceDefaults";
 export type { ServiceInput } from "./bindings/ServiceInput";
 export type { TokenPlacement } from "./bindings/TokenPlacement";
 export type { User } from "./bindings/User";
 export type { UserInput } from "./bindings/UserInput";
 export type { UserStatus } from "./bindings/UserStatus";
-export { ApiError } from "./errors";
+export { ApiError, toApiError } from "./errors";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -94,6 +98,8 @@ export const appInfo = (): Promise<AppInfo> => call("app_info");
 
 export const listPresets = (): Promise<Preset[]> => call("list_presets");
 /** A new-service form pre-filled from a preset (or empty for `null`). */
+/** What a service gets for fields left empty (the redirect URI), from Rust. */
+export const serviceDefaults = (): Promise<ServiceDefaults> => call("service_defaults");
 export const serviceDraft = (preset: string | null, slug: string): Promise<ServiceInput> =>
   call("service_draft", { preset, slug });
 /** Fills `input`'s endpoints from the issuer's RFC 8414 / OIDC discovery document. */
@@ -115,6 +121,8 @@ export const exportServices = (slugs: string[]): Promise<string> => call("export
 export const importServices = (text: string): Promise<Service[]> => call("import_services", { text });
 
 export const listUsers = (service: string): Promise<User[]> => call("list_users", { service });
+/** Who a new request goes out as: the last authorized user used, else the first authorized (null: none). */
+export const defaultUser = (service: string): Promise<string | null> => call("default_user", { service });
 export const addUser = (service: string, input: UserInput): Promise<User> => call("add_user", { service, input });
 export const removeUser = (service: string, externalId: string): Promise<User> =>
   call("remove_user", { service, externalId });
@@ -151,10 +159,12 @@ export const importCurl = (text: string): Promise<RequestSpec> => call("import_c
 export const jsonChildren = (doc: string, path: string, offset: number, limit: number): Promise<ChildPage> =>
   call("json_children", { doc, path, offset, limit });
 export const jsonValue = (doc: string, path: string): Promise<unknown> => call("json_value", { doc, path });
-export const jsonFindKey = (doc: string, key: string, caseInsensitive: boolean): Promise<FindResult> =>
-  call("json_find_key", { doc, key, caseInsensitive });
-export const jsonQueryPath = (doc: string, expression: string): Promise<PathQueryResult> =>
-  call("json_query_path", { doc, expression });
+/** Matches `offset..offset+limit` of a find (the backend caps a page), and the count of all. */
+export const jsonFindKey = (doc: string, key: string, caseInsensitive: boolean, offset: number, limit: number): Promise<FindPage> =>
+  call("json_find_key", { doc, key, caseInsensitive, offset, limit });
+/** Matches `offset..offset+limit` of a JSONPath query (the backend caps a page), and the count of all. */
+export const jsonQueryPath = (doc: string, expression: string, offset: number, limit: number): Promise<PathQueryPage> =>
+  call("json_query_path", { doc, expression, offset, limit });
 export const jsonSearch = (doc: string, query: SearchQuery): Promise<SearchResult> => call("json_search", { doc, query });
 /** The containers to expand to show the node at `path`, outermost first. */
 export const jsonAncestors = (path: string): Promise<string[]> => call("json_ancestors", { path });

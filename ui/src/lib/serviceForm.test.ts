@@ -22,6 +22,7 @@ const input: ServiceInput = {
   redirect_uri: "http://127.0.0.1:8765/callback",
   api_base_url: "https://api.podio.com",
   token_placement: { kind: "header", name: "Authorization", prefix: "OAuth2" },
+  token_origins: ["https://files.podio.com"],
 };
 
 describe("service form values", () => {
@@ -40,6 +41,26 @@ describe("service form values", () => {
     expect(out.client_secret).toBe("s3cret");
     expect(out.token_url).toBe("https://x.example/token");
     expect(out.api_base_url).toBeNull();
+  });
+
+  it("sends a typed API key only for API-key services", () => {
+    const values = valuesFromInput({ ...input, auth_kind: "api_key" });
+    expect(values.api_key).toBe("");
+    expect("api_key" in inputFromValues(values)).toBe(false);
+    values.api_key = "k-123";
+    expect(inputFromValues(values).api_key).toBe("k-123");
+    values.auth_kind = "authorization_code";
+    expect("api_key" in inputFromValues(values)).toBe(false);
+  });
+
+  it("splits token origins on spaces, commas and line breaks", () => {
+    const values = valuesFromInput(input);
+    values.token_origins = " https://a.example.com,https://b.example.com\n\nhttp://127.0.0.1:9412 ";
+    expect(inputFromValues(values).token_origins).toEqual([
+      "https://a.example.com",
+      "https://b.example.com",
+      "http://127.0.0.1:9412",
+    ]);
   });
 
   it("drops empty parameter rows and switches the token to a query parameter", () => {

@@ -11,6 +11,8 @@ export interface ServiceFormValues {
   client_id: string;
   client_secret: string;
   clear_client_secret: boolean;
+  /** A new API key; empty keeps the stored one. */
+  api_key: string;
   authorize_url: string;
   token_url: string;
   revocation_url: string;
@@ -27,6 +29,8 @@ export interface ServiceFormValues {
   token_header: string;
   token_prefix: string;
   token_query: string;
+  /** Extra token origins, separated by spaces, commas or line breaks. */
+  token_origins: string;
 }
 
 export function valuesFromInput(input: ServiceInput): ServiceFormValues {
@@ -39,6 +43,7 @@ export function valuesFromInput(input: ServiceInput): ServiceFormValues {
     client_id: input.client_id ?? "",
     client_secret: "",
     clear_client_secret: false,
+    api_key: "",
     authorize_url: input.authorize_url ?? "",
     token_url: input.token_url ?? "",
     revocation_url: input.revocation_url ?? "",
@@ -55,6 +60,7 @@ export function valuesFromInput(input: ServiceInput): ServiceFormValues {
     token_header: p.kind === "header" ? p.name : "Authorization",
     token_prefix: p.kind === "header" ? p.prefix : "Bearer",
     token_query: p.kind === "query" ? p.name : "access_token",
+    token_origins: input.token_origins.join(" "),
   };
 }
 
@@ -84,8 +90,10 @@ export function inputFromValues(v: ServiceFormValues): ServiceInput {
       v.placement === "header"
         ? { kind: "header", name: v.token_header.trim(), prefix: v.token_prefix.trim() }
         : { kind: "query", name: v.token_query.trim() },
+    token_origins: v.token_origins.split(/[\s,]+/).filter((o) => o !== ""),
   };
   // Secrets leave the form only when typed; an empty box keeps the stored one.
   if (v.client_secret !== "") input.client_secret = v.client_secret;
+  if (v.api_key !== "" && v.auth_kind === "api_key") input.api_key = v.api_key;
   return input;
 }

@@ -53,7 +53,13 @@ export const pendingDraft = $state({ slug: "", spec: null as RequestSpec | null,
 export const drafts: Record<string, RequestDraft> = $state({});
 export const answers: Record<
   string,
-  { outcome: SendOutcome | null; error: ApiError | null; extracted: ExtractedValue[] }
+  {
+    outcome: SendOutcome | null;
+    error: ApiError | null;
+    extracted: ExtractedValue[];
+    /** The user the request went out as; null: without a token. */
+    sentAs: string | null;
+  }
 > = $state({});
 /** The saved request each service's builder was loaded from, if any. */
 export const activeSaved: Record<string, SavedRequest | null> = $state({});

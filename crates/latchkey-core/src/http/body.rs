@@ -89,9 +89,13 @@ pub(crate) async fn read_body(
             head.extend_from_slice(&chunk[..take]);
         }
         if spill.is_none() && size > options.inline_body_bytes {
-            tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
+            crate::paths::private_dir(dir).map_err(io_error)?;
             let path = dir.join(format!("{}.body", uuid::Uuid::new_v4()));
-            let file = tokio::fs::File::create(&path).await.map_err(io_error)?;
+            let mut owner_only = tokio::fs::OpenOptions::new();
+            owner_only.write(true).create_new(true);
+            #[cfg(unix)]
+            owner_only.mode(0o600);
+            let file = owner_only.open(&path).await.map_err(io_error)?;
             let mut opened = Spill {
                 path,
                 file,

@@ -1,6 +1,6 @@
-//! Sending a prepared request: token placement, redirects that keep
-//! credentials on their origin, one retry on 401 with a refreshed token,
-//! a total deadline, cancellation, and the body within its caps.
+//! Sending a prepared request: token placement, only ever to the service's
+//! token origins (checked on every hop), one retry on 401 with a refreshed
+//! token, a total deadline, cancellation, and the body within its caps.
 
 use super::auth::{AuthPlacement, StaticToken, TokenProvider};
 use super::body::{decode, read_body};
@@ -10,7 +10,7 @@ use super::response::{HttpResponse, ResponseBody, Timings};
 use super::spec::PreparedRequest;
 use crate::auth_types::TokenPlacement;
 use crate::error::{Error, Result};
-use crate::service::Param;
+use crate::service::{Param, TokenOrigins};
 use crate::vault::Secret;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{StatusCode, Url};
@@ -18,12 +18,13 @@ use std::path::Path;
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// Sends `request` with a fixed token (or none). Bodies over the inline
-/// limit are written under `bodies_dir`.
+/// Sends `request` with a fixed token (or none); the token goes only to
+/// `origins`. Bodies over the inline limit are written under `bodies_dir`.
 pub async fn execute(
     client: &HttpClient,
     request: &PreparedRequest,
     auth: Option<AuthPlacement>,
+    origins: &TokenOrigins,
     options: &SendOptions,
     bodies_dir: &Path,
     cancel: &CancellationToken,
@@ -32,6 +33,7 @@ pub async fn execute(
         client,
         request,
         auth_source(auth).as_ref(),
+        origins,
         options,
         bodies_dir,
         cancel,
@@ -41,12 +43,17 @@ pub async fn execute(
 }
 
 /// Sends `request` with tokens from `tokens`, placed as `placement` says;
-/// on a 401 asks once for a refreshed token and sends again.
+/// on a 401 asks once for a refreshed token and sends again. Tokens go
+/// only to `origins`.
+// Each argument is a separate concern a caller chooses; a struct would
+// only rename them.
+#[allow(clippy::too_many_arguments)]
 pub async fn execute_with_tokens<P: TokenProvider>(
     client: &HttpClient,
     request: &PreparedRequest,
     placement: &TokenPlacement,
     tokens: &P,
+    origins: &TokenOrigins,
     options: &SendOptions,
     bodies_dir: &Path,
     cancel: &CancellationToken,
@@ -55,6 +62,7 @@ pub async fn execute_with_tokens<P: TokenProvider>(
         client,
         request,
         Some((placement, tokens)),
+        origins,
         options,
         bodies_dir,
         cancel,
@@ -90,6 +98,7 @@ pub(crate) async fn exchange<A: AuthArg>(
     client: &HttpClient,
     request: &PreparedRequest,
     auth: Option<A>,
+    origins: &TokenOrigins,
     options: &SendOptions,
     bodies_dir: &Path,
     cancel: &CancellationToken,
@@ -103,6 +112,7 @@ pub(crate) async fn exchange<A: AuthArg>(
             client,
             request,
             auth.as_ref().map(|a| a.parts()),
+            origins,
             options,
             bodies_dir,
             start,
@@ -149,15 +159,21 @@ fn seconds(ms: u64) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn send<P: TokenProvider>(
     client: &HttpClient,
     request: &PreparedRequest,
     auth: Option<(&TokenPlacement, &P)>,
+    origins: &TokenOrigins,
     options: &SendOptions,
     bodies_dir: &Path,
     start: Instant,
     tokens: &mut Vec<Secret>,
 ) -> Result<HttpResponse> {
+    // Refused before a token is even fetched: nothing leaves.
+    if auth.is_some() && !origins.allows(&request.url) {
+        return Err(origins.refusal(&request.url));
+    }
     let http = client.client(options.connect_timeout())?;
     let mut placed = match auth {
         Some((placement, provider)) => {
@@ -167,14 +183,30 @@ async fn send<P: TokenProvider>(
         }
         None => None,
     };
-    let mut hop = follow(&http, request, placed.as_ref(), options.max_redirects).await?;
-    if hop.response.status() == StatusCode::UNAUTHORIZED {
+    let mut hop = follow(
+        &http,
+        request,
+        placed.as_ref(),
+        origins,
+        options.max_redirects,
+    )
+    .await?;
+    // Only a 401 from a token origin (which got the token) says the token
+    // is stale; any other origin's 401 is its own business.
+    if hop.response.status() == StatusCode::UNAUTHORIZED && origins.allows(&hop.url) {
         if let Some((placement, provider)) = auth.filter(|(_, p)| p.can_refresh()) {
             // The 401's body is dropped unread: only the retry's answer matters.
             let token = provider.token(true).await?;
             tokens.push(token.clone());
             placed = Some(AuthPlacement::new(placement, token));
-            hop = follow(&http, request, placed.as_ref(), options.max_redirects).await?;
+            hop = follow(
+                &http,
+                request,
+                placed.as_ref(),
+                origins,
+                options.max_redirects,
+            )
+            .await?;
         }
     }
     let ttfb = start.elapsed();
@@ -241,13 +273,15 @@ struct Hop {
     redirects: u32,
 }
 
-/// Sends and follows redirects. Credentials go only while every hop stays
-/// on the origin of the one before; once a hop leaves it, they are gone
-/// for the rest of the chain.
+/// Sends and follows redirects. The token goes on a hop only when that
+/// hop's origin is one of `origins`; credentials the person typed go only
+/// while every hop stays on the origin of the one before, and once a hop
+/// leaves it they are gone for the rest of the chain.
 async fn follow(
     http: &reqwest::Client,
     request: &PreparedRequest,
     auth: Option<&AuthPlacement>,
+    origins: &TokenOrigins,
     max_redirects: u32,
 ) -> Result<Hop> {
     let mut current = request.clone();
@@ -255,8 +289,8 @@ async fn follow(
     let mut redirects = 0;
     loop {
         let mut outgoing = current.clone();
-        if with_auth {
-            if let Some(auth) = auth {
+        if let Some(auth) = auth {
+            if origins.allows(&outgoing.url) {
                 auth.apply(&mut outgoing)?;
             }
         }

@@ -62,6 +62,19 @@ const STANDARD_METHODS: &[&str] = &[
 ];
 
 impl RequestSpec {
+    /// Drops the body of a GET or HEAD (servers may ignore or refuse it, and
+    /// a body left over from a POST is never meant); true if one was dropped.
+    pub fn drop_body_if_bodiless(&mut self) -> bool {
+        let bodiless = ["GET", "HEAD"]
+            .iter()
+            .any(|m| self.method.trim().eq_ignore_ascii_case(m));
+        if bodiless && !matches!(self.body, RequestBody::None) {
+            self.body = RequestBody::None;
+            return true;
+        }
+        false
+    }
+
     /// Validates every part, reporting all problems at once; `base_url` is
     /// the service's API base URL for relative URLs.
     pub fn prepare(&self, base_url: Option<&str>) -> Result<PreparedRequest> {
@@ -271,6 +284,25 @@ mod tests {
             req.url.as_str(),
             "https://api.getgo.com/G2M/rest/meetings?x=1&a+b=c%26d"
         );
+    }
+
+    #[test]
+    fn get_and_head_lose_a_leftover_body() {
+        let with_body = |method: &str| RequestSpec {
+            method: method.into(),
+            url: "https://api.example.com/x".into(),
+            body: RequestBody::Json { text: "{}".into() },
+            ..Default::default()
+        };
+        for method in ["GET", "get", "HEAD"] {
+            let mut spec = with_body(method);
+            assert!(spec.drop_body_if_bodiless(), "{method}");
+            assert_eq!(spec.body, RequestBody::None);
+            assert!(!spec.drop_body_if_bodiless());
+        }
+        let mut post = with_body("POST");
+        assert!(!post.drop_body_if_bodiless());
+        assert_eq!(post.body, RequestBody::Json { text: "{}".into() });
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! response never crosses IPC whole: the UI asks for one node's children at
 //! a time. Bounded by count and bytes; the least recently used goes first.
 
-use super::find::{find_key, FindResult};
+use super::find::{find_key, find_key_page, FindPage, FindResult};
 use super::format::parse_json;
-use super::jsonpath::{query_path, PathQueryResult};
+use super::jsonpath::{query_path, query_path_page, PathQueryPage, PathQueryResult};
 use super::node::JsonNode;
 use super::path::{format_path, parse_path, push_index, push_key, PathSegment};
 use super::search::{search, SearchQuery, SearchResult};
@@ -251,6 +251,35 @@ impl JsonDocumentCache {
 
     pub fn query_path(&self, id: &str, expression: &str) -> Result<PathQueryResult> {
         query_path(&*self.get(id)?, expression)
+    }
+
+    /// One page of a find, for the viewer.
+    pub fn find_key_page(
+        &self,
+        id: &str,
+        key: &str,
+        case_insensitive: bool,
+        offset: usize,
+        limit: usize,
+    ) -> Result<FindPage> {
+        Ok(find_key_page(
+            &*self.get(id)?,
+            key,
+            case_insensitive,
+            offset,
+            limit,
+        ))
+    }
+
+    /// One page of a JSONPath query, for the viewer.
+    pub fn query_path_page(
+        &self,
+        id: &str,
+        expression: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<PathQueryPage> {
+        query_path_page(&*self.get(id)?, expression, offset, limit)
     }
 
     /// A saved request's extractors run on a kept document.

@@ -27,18 +27,116 @@ pub struct KeyMatch {
     pub preview: String,
 }
 
+/// Most matches one page of results may hold, whatever the caller asks:
+/// what one IPC call carries stays small whatever the document.
+pub const MAX_RESULT_PAGE: usize = 500;
+
+/// The first match's value travels with a page only below this size (as
+/// JSON text); a bigger one is fetched by path when it is copied.
+const FIRST_VALUE_BYTES: usize = 64 * 1024;
+
+/// One page of a find: the number of matches in all, and the matches
+/// `offset..offset+limit` in document order.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FindPage {
+    pub key: String,
+    /// How many matches the whole document has.
+    pub total: usize,
+    pub offset: usize,
+    /// The value of the first match in document order, when there is one and
+    /// it is small enough to send whole (64 KB of JSON).
+    #[ts(type = "unknown")]
+    pub first: Option<Value>,
+    pub matches: Vec<KeyMatch>,
+}
+
 /// Finds `key` at any depth. Case-sensitive unless `case_insensitive`.
 pub fn find_key(doc: &Value, key: &str, case_insensitive: bool) -> FindResult {
     let matcher = KeyMatcher::new(key, case_insensitive);
-    let mut found = Vec::new();
-    let mut trail = Vec::new();
-    walk(doc, &matcher, &mut trail, &mut found);
-    let first = found.first().map(|(_, v)| (*v).clone());
-    let matches = found.into_iter().map(|(m, _)| m).collect();
+    let mut first = None;
+    let mut matches = Vec::new();
+    walk(doc, &matcher, &mut Vec::new(), &mut |trail, k, v| {
+        if first.is_none() {
+            first = Some(v.clone());
+        }
+        matches.push(key_match(trail, k, v));
+    });
     FindResult {
         key: key.to_string(),
         first,
         matches,
+    }
+}
+
+/// Counts every match of `key` but describes only those in
+/// `offset..offset+limit` (at most [`MAX_RESULT_PAGE`]), so a key that occurs
+/// half a million times in a 50 MB answer costs one walk and a small page.
+pub fn find_key_page(
+    doc: &Value,
+    key: &str,
+    case_insensitive: bool,
+    offset: usize,
+    limit: usize,
+) -> FindPage {
+    let matcher = KeyMatcher::new(key, case_insensitive);
+    let end = offset.saturating_add(limit.min(MAX_RESULT_PAGE));
+    let mut total = 0usize;
+    let mut first = None;
+    let mut matches = Vec::new();
+    walk(doc, &matcher, &mut Vec::new(), &mut |trail, k, v| {
+        if total == 0 {
+            first = small_value(v);
+        }
+        if (offset..end).contains(&total) {
+            matches.push(key_match(trail, k, v));
+        }
+        total += 1;
+    });
+    FindPage {
+        key: key.to_string(),
+        total,
+        offset,
+        first,
+        matches,
+    }
+}
+
+/// A copy of `value` if its JSON text is at most [`FIRST_VALUE_BYTES`].
+fn small_value(value: &Value) -> Option<Value> {
+    let small = match value {
+        // Writing stops at the limit, so a huge container costs no more.
+        Value::Object(_) | Value::Array(_) => {
+            serde_json::to_writer(Budget(FIRST_VALUE_BYTES), value).is_ok()
+        }
+        Value::String(s) => s.len() <= FIRST_VALUE_BYTES,
+        _ => true,
+    };
+    small.then(|| value.clone())
+}
+
+/// A writer that fails once more than its budget of bytes is written.
+struct Budget(usize);
+
+impl std::io::Write for Budget {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 = self
+            .0
+            .checked_sub(buf.len())
+            .ok_or_else(|| std::io::Error::other("over budget"))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn key_match(trail: &[Step<'_>], key: &str, value: &Value) -> KeyMatch {
+    KeyMatch {
+        path: path_of(trail),
+        key: key.to_string(),
+        kind: NodeKind::of(value),
+        preview: preview(value).0,
     }
 }
 
@@ -92,29 +190,23 @@ impl KeyMatcher {
     }
 }
 
+/// Calls `on_match` with the trail, key and value of every match, in
+/// document order.
 fn walk<'a>(
     value: &'a Value,
     matcher: &KeyMatcher,
     trail: &mut Vec<Step<'a>>,
-    found: &mut Vec<(KeyMatch, &'a Value)>,
+    on_match: &mut dyn FnMut(&[Step<'a>], &'a str, &'a Value),
 ) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
                 trail.push(Step::Key(k));
                 if matcher.matches(k) {
-                    found.push((
-                        KeyMatch {
-                            path: path_of(trail),
-                            key: k.clone(),
-                            kind: NodeKind::of(v),
-                            preview: preview(v).0,
-                        },
-                        v,
-                    ));
+                    on_match(trail, k, v);
                 }
                 if v.is_object() || v.is_array() {
-                    walk(v, matcher, trail, found);
+                    walk(v, matcher, trail, on_match);
                 }
                 trail.pop();
             }
@@ -123,7 +215,7 @@ fn walk<'a>(
             for (i, v) in items.iter().enumerate() {
                 if v.is_object() || v.is_array() {
                     trail.push(Step::Index(i));
-                    walk(v, matcher, trail, found);
+                    walk(v, matcher, trail, on_match);
                     trail.pop();
                 }
             }
@@ -174,5 +266,41 @@ mod tests {
         assert_eq!(result.first, Some(json!({"x-y": [1]})));
         assert_eq!(result.matches[0].path, "$['a b']");
         assert_eq!(result.matches[1].path, "$.k['a b']");
+    }
+
+    #[test]
+    fn a_page_counts_every_match_and_describes_only_its_own() {
+        let items: Vec<Value> = (0..1000)
+            .map(|i| json!({"id": i, "joinURL": format!("https://x/{i}")}))
+            .collect();
+        let doc = Value::Array(items);
+        let page = find_key_page(&doc, "joinURL", false, 10, 3);
+        assert_eq!(page.total, 1000);
+        assert_eq!(page.offset, 10);
+        assert_eq!(page.first, Some(json!("https://x/0")));
+        let paths: Vec<&str> = page.matches.iter().map(|m| m.path.as_str()).collect();
+        assert_eq!(paths, ["$[10].joinURL", "$[11].joinURL", "$[12].joinURL"]);
+        let capped = find_key_page(&doc, "joinURL", false, 0, usize::MAX);
+        assert_eq!(capped.matches.len(), MAX_RESULT_PAGE);
+        let past_the_end = find_key_page(&doc, "joinURL", false, 5000, 10);
+        assert_eq!((past_the_end.total, past_the_end.matches.len()), (1000, 0));
+        let none = find_key_page(&doc, "nope", false, 0, 10);
+        assert_eq!((none.total, none.first, none.matches.len()), (0, None, 0));
+    }
+
+    #[test]
+    fn a_huge_first_value_is_left_for_copy_by_path() {
+        let doc = json!({"big": "x".repeat(FIRST_VALUE_BYTES + 1), "small": {"big": 1}});
+        let page = find_key_page(&doc, "big", false, 0, 10);
+        assert_eq!(page.total, 2);
+        assert_eq!(page.first, None);
+        assert_eq!(page.matches[0].path, "$.big");
+        assert!(page.matches[0].preview.len() < 200);
+        let nested = json!({"k": [{"pad": "y".repeat(FIRST_VALUE_BYTES)}], "j": {"k": []}});
+        assert_eq!(find_key_page(&nested, "k", false, 0, 1).first, None);
+        assert_eq!(
+            find_key_page(&nested, "j", false, 0, 1).first,
+            Some(json!({"k": []}))
+        );
     }
 }

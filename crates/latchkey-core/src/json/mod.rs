@@ -12,9 +12,11 @@ mod rows;
 mod search;
 
 pub use cache::{CacheLimits, ChildPage, DocumentInfo, JsonDocumentCache};
-pub use find::{find_key, FindResult, KeyMatch};
+pub use find::{find_key, find_key_page, FindPage, FindResult, KeyMatch, MAX_RESULT_PAGE};
 pub use format::{minify, parse_json, pretty};
-pub use jsonpath::{compile_path, query_path, PathMatch, PathQueryResult};
+pub use jsonpath::{
+    compile_path, query_path, query_path_page, PathHit, PathMatch, PathQueryPage, PathQueryResult,
+};
 pub use node::{child_count, preview, JsonNode, NodeKind};
 pub use path::{format_path, parse_path, PathSegment};
 pub use rows::{json_to_rows, rows_to_json, BodyRow, RowType};

@@ -30,7 +30,7 @@ impl Latchkey {
             let placed = matches!(
                 (s.spec.auth_kind, send.user.as_deref()),
                 (AuthKind::AuthorizationCode | AuthKind::DeviceCode, Some(_))
-                    | (AuthKind::ClientCredentials, _)
+                    | (AuthKind::ClientCredentials | AuthKind::ApiKey, _)
             );
             placed.then(|| AuthPlacement::new(&s.spec.token_placement, Secret::new("")))
         });

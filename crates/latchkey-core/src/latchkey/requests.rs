@@ -11,7 +11,7 @@ use crate::http::{
     HistoryPage, HistorySource, HttpClient, HttpResponse, PreparedRequest, RequestSpec,
     SavedRequest, SavedRequestInput, SendOptions, TokenProvider,
 };
-use crate::service::Service;
+use crate::service::{Service, TokenOrigins};
 use crate::store::{history, meta, saved_requests, services, users};
 use crate::user::User;
 use serde::Serialize;
@@ -136,10 +136,15 @@ impl Latchkey {
         let service = context.service.as_ref();
         let base_url = service.and_then(|s| s.spec.api_base_url.as_deref());
         let prepared = send.request.prepare(base_url)?;
+        // Whoever calls (window, CLI, local API), a credential goes only to
+        // the service's token origins; with no service, to none.
+        let origins =
+            service.map_or_else(TokenOrigins::none, |s| TokenOrigins::of_service(&s.spec));
         let Exchange { result, tokens } = exchange(
             HttpClient::shared(),
             &prepared,
             auth,
+            &origins,
             &send.options,
             self.data_dir(),
             cancel,

@@ -5,7 +5,7 @@
 use super::{Latchkey, SendRequest, Sent};
 use crate::auth_types::AuthKind;
 use crate::error::Result;
-use crate::http::{CancellationToken, TokenProvider};
+use crate::http::{AuthPlacement, CancellationToken, TokenProvider};
 use crate::service::Service;
 use crate::user::User;
 use crate::vault::Secret;
@@ -48,8 +48,9 @@ impl TokenProvider for ServiceTokens<'_> {
 pub(crate) enum TokenSource {
     User,
     Service,
-    /// No service, no user chosen ("no auth"), a service without auth, or an
-    /// API-key service (the key goes in as a header of the request).
+    /// The service's stored API key, whoever the user.
+    ApiKey,
+    /// No service, no user chosen ("no auth"), or a service without auth.
     None,
 }
 
@@ -57,6 +58,7 @@ pub(crate) fn token_source(auth_kind: AuthKind, has_user: bool) -> TokenSource {
     match auth_kind {
         AuthKind::AuthorizationCode | AuthKind::DeviceCode if has_user => TokenSource::User,
         AuthKind::ClientCredentials => TokenSource::Service,
+        AuthKind::ApiKey => TokenSource::ApiKey,
         _ => TokenSource::None,
     }
 }
@@ -64,7 +66,8 @@ pub(crate) fn token_source(auth_kind: AuthKind, has_user: bool) -> TokenSource {
 impl Latchkey {
     /// Sends `send` the way its service authenticates: as its user for
     /// authorization-code and device services, with the service's own token
-    /// for client credentials, and with no token when there is no service,
+    /// for client credentials, with its stored key for API-key services,
+    /// and with no token when there is no service,
     /// no user, or the service needs none. Records it in history.
     pub async fn send(&self, send: &SendRequest, cancel: &CancellationToken) -> Result<Sent> {
         // Service, user and history limits in one read; the token source
@@ -90,6 +93,11 @@ impl Latchkey {
             (TokenSource::Service, _) => {
                 let tokens = ServiceTokens { app: self, service };
                 self.send_with_tokens_in(&context, send, placement, &tokens, cancel)
+                    .await
+            }
+            (TokenSource::ApiKey, _) => {
+                let key = AuthPlacement::new(placement, self.api_key_of(service)?);
+                self.send_request_in(&context, send, Some(key), cancel)
                     .await
             }
             _ => self.send_request_in(&context, send, None, cancel).await,

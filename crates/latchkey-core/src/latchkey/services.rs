@@ -3,8 +3,8 @@
 use super::Latchkey;
 use crate::error::{Error, FieldError, Result};
 use crate::service::{
-    client_secret_purpose, validate, ExportDocument, RemovedService, SecretChange, Service,
-    ServiceInput, ValidInput, EXPORT_VERSION,
+    api_key_purpose, client_secret_purpose, validate, ExportDocument, RemovedService, SecretChange,
+    Service, ServiceInput, ValidInput, EXPORT_VERSION,
 };
 use crate::store::{services, users};
 use crate::vault::{Secret, Vault};
@@ -22,10 +22,10 @@ impl Latchkey {
     /// Validates and stores a new service, sealing its client secret.
     pub fn create_service(&self, input: &ServiceInput) -> Result<Service> {
         let valid = validate(input)?;
-        let vault = self.vault_for(&valid.secret)?;
+        let vault = self.vault_for(&valid)?;
         self.store.write(|tx| {
             let id = services::insert(tx, &valid.spec)?;
-            apply_secret(tx, vault.as_deref(), id, &valid.secret)?;
+            apply_secrets(tx, vault.as_deref(), id, &valid)?;
             services::get(tx, &valid.spec.slug)
         })
     }
@@ -34,11 +34,11 @@ impl Latchkey {
     /// stored secret is kept unless `input` sets or clears it.
     pub fn update_service(&self, slug: &str, input: &ServiceInput) -> Result<Service> {
         let valid = validate(input)?;
-        let vault = self.vault_for(&valid.secret)?;
+        let vault = self.vault_for(&valid)?;
         self.store.write(|tx| {
             let current = services::get(tx, slug)?;
             services::update(tx, current.id, &valid.spec)?;
-            apply_secret(tx, vault.as_deref(), current.id, &valid.secret)?;
+            apply_secrets(tx, vault.as_deref(), current.id, &valid)?;
             services::get(tx, &valid.spec.slug)
         })
     }
@@ -144,9 +144,7 @@ impl Latchkey {
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
-        let needs_vault = valid
-            .iter()
-            .any(|v| matches!(v.secret, SecretChange::Set(_)));
+        let needs_vault = valid.iter().any(needs_vault);
         let vault = if needs_vault {
             Some(self.vault()?)
         } else {
@@ -156,7 +154,7 @@ impl Latchkey {
             let mut created = Vec::with_capacity(valid.len());
             for v in &valid {
                 let id = services::insert(tx, &v.spec)?;
-                apply_secret(tx, vault.as_deref(), id, &v.secret)?;
+                apply_secrets(tx, vault.as_deref(), id, v)?;
                 created.push(services::get(tx, &v.spec.slug)?);
             }
             Ok(created)
@@ -164,11 +162,50 @@ impl Latchkey {
     }
 
     /// The vault, unlocked only when a secret is about to be sealed.
-    fn vault_for(&self, change: &SecretChange) -> Result<Option<Arc<Vault>>> {
-        match change {
-            SecretChange::Set(_) => self.vault().map(Some),
-            SecretChange::Keep | SecretChange::Clear => Ok(None),
+    fn vault_for(&self, valid: &ValidInput) -> Result<Option<Arc<Vault>>> {
+        if needs_vault(valid) {
+            self.vault().map(Some)
+        } else {
+            Ok(None)
         }
+    }
+
+    /// The plaintext API key of an `api_key` service, to place on a request.
+    pub(crate) fn api_key_of(&self, service: &Service) -> Result<Secret> {
+        let sealed = self
+            .store
+            .read(|conn| services::sealed_api_key(conn, service.id))?;
+        let slug = &service.spec.slug;
+        let blob = sealed.ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "service `{slug}` has no API key stored: add it with `latchkey service edit {slug} --api-key-stdin` (or the API key field of the service form), or send without auth"
+            ))
+        })?;
+        self.vault()?.open(&api_key_purpose(service.id), &blob)
+    }
+}
+
+fn needs_vault(valid: &ValidInput) -> bool {
+    matches!(valid.secret, SecretChange::Set(_)) || valid.api_key.is_some()
+}
+
+/// Seals what `valid` sets: the client secret and the API key.
+fn apply_secrets(
+    tx: &rusqlite::Connection,
+    vault: Option<&Vault>,
+    id: i64,
+    valid: &ValidInput,
+) -> Result<()> {
+    apply_secret(tx, vault, id, &valid.secret)?;
+    match (&valid.api_key, vault) {
+        (None, _) => Ok(()),
+        (Some(key), Some(vault)) => {
+            let sealed = vault.seal(&api_key_purpose(id), key);
+            services::set_sealed_api_key(tx, id, &sealed)
+        }
+        (Some(_), None) => Err(Error::InvalidInput(
+            "internal: an API key was given without an unlocked vault".into(),
+        )),
     }
 }
 

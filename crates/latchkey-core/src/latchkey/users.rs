@@ -23,6 +23,16 @@ impl Latchkey {
         })
     }
 
+    /// The user a new request for `service` is sent as: the authorized user
+    /// its last request used, else its first authorized user; `None` when no
+    /// user is authorized.
+    pub fn default_user(&self, service: &str) -> Result<Option<String>> {
+        self.store.read(|conn| {
+            let service = services::get(conn, service)?;
+            users::default_sender(conn, service.id)
+        })
+    }
+
     pub fn get_user(&self, service: &str, external_id: &str) -> Result<User> {
         self.store.read(|conn| {
             let service = services::get(conn, service)?;

@@ -38,8 +38,10 @@ pub struct SendOutcome {
 }
 
 impl SendInput {
-    /// The send this input describes, recorded as coming from the app.
-    pub fn into_send(self) -> SendRequest {
+    /// The send this input describes, recorded as coming from the app. The
+    /// builder keeps a body across method switches; a GET or HEAD drops it.
+    pub fn into_send(mut self) -> SendRequest {
+        self.request.drop_body_if_bodiless();
         let mut send = SendRequest {
             service: self.service,
             user: self.user,

@@ -154,6 +154,10 @@ pub fn status_of(code: ErrorCode) -> (StatusCode, &'static str) {
             (StatusCode::CONFLICT, "The user must authorize again")
         }
         ErrorCode::Conflict => (StatusCode::CONFLICT, "Conflict"),
+        ErrorCode::OriginNotAllowed => (
+            StatusCode::FORBIDDEN,
+            "The credential may not go to this origin",
+        ),
         ErrorCode::Network | ErrorCode::ProviderError | ErrorCode::TooLarge => {
             (StatusCode::BAD_GATEWAY, "The upstream API failed")
         }

@@ -3,14 +3,16 @@
 //! [`validate`] turns it into a [`ServiceSpec`] or a list of field errors.
 
 mod export;
+mod origins;
 mod params;
 mod prefill;
 mod urls;
 mod validate;
 
 pub use export::{ExportDocument, EXPORT_VERSION};
+pub use origins::{normalize_origin, normalize_origins, TokenOrigins};
 pub use params::Param;
-pub use prefill::{discover_into, draft};
+pub use prefill::{defaults, discover_into, draft, ServiceDefaults};
 pub use urls::DEFAULT_REDIRECT_URI;
 pub use validate::{validate, SecretChange, ValidInput};
 
@@ -27,6 +29,8 @@ pub struct Service {
     pub spec: ServiceSpec,
     /// Whether a client secret is stored (sealed) for it.
     pub has_client_secret: bool,
+    /// Whether an API key is stored (sealed) for it.
+    pub has_api_key: bool,
     /// Unix milliseconds.
     pub created_at: i64,
     pub updated_at: i64,
@@ -56,6 +60,9 @@ pub struct ServiceSpec {
     /// A header such as `Authorization: Bearer` (Podio: `OAuth2`) or a
     /// query parameter.
     pub token_placement: TokenPlacement,
+    /// Origins (`https://host[:port]`) the service's credentials may go to
+    /// besides the API base URL's own, normalized.
+    pub token_origins: Vec<String>,
 }
 
 /// What a form, the CLI or an import file submits to create or edit a
@@ -78,6 +85,11 @@ pub struct ServiceInput {
     /// On edit: forget the stored client secret.
     #[serde(skip_serializing)]
     pub clear_client_secret: bool,
+    /// An `api_key` service's key. On edit, leaving it out keeps the
+    /// stored one. Never serialized, so no export carries it.
+    #[serde(skip_serializing)]
+    #[ts(as = "Option<String>", optional)]
+    pub api_key: Option<Secret>,
     pub authorize_url: Option<String>,
     pub token_url: Option<String>,
     pub revocation_url: Option<String>,
@@ -95,6 +107,9 @@ pub struct ServiceInput {
     pub api_base_url: Option<String>,
     /// Defaults to `Authorization: Bearer <token>`.
     pub token_placement: TokenPlacement,
+    /// Origins the credentials may go to besides the API base URL's
+    /// (`https://files.example.com`); plain http only for this machine.
+    pub token_origins: Vec<String>,
 }
 
 impl Default for ServiceInput {
@@ -107,6 +122,7 @@ impl Default for ServiceInput {
             client_id: None,
             client_secret: None,
             clear_client_secret: false,
+            api_key: None,
             authorize_url: None,
             token_url: None,
             revocation_url: None,
@@ -120,6 +136,7 @@ impl Default for ServiceInput {
             redirect_uri: None,
             api_base_url: None,
             token_placement: TokenPlacement::default(),
+            token_origins: Vec::new(),
         }
     }
 }
@@ -135,6 +152,7 @@ impl From<&ServiceSpec> for ServiceInput {
             client_id: spec.client_id.clone(),
             client_secret: None,
             clear_client_secret: false,
+            api_key: None,
             authorize_url: spec.authorize_url.clone(),
             token_url: spec.token_url.clone(),
             revocation_url: spec.revocation_url.clone(),
@@ -148,6 +166,7 @@ impl From<&ServiceSpec> for ServiceInput {
             redirect_uri: spec.redirect_uri.clone(),
             api_base_url: spec.api_base_url.clone(),
             token_placement: spec.token_placement.clone(),
+            token_origins: spec.token_origins.clone(),
         }
     }
 }
@@ -155,6 +174,11 @@ impl From<&ServiceSpec> for ServiceInput {
 /// The vault purpose (associated data) of a service's client secret.
 pub fn client_secret_purpose(service_id: i64) -> String {
     format!("service:{service_id}:client_secret")
+}
+
+/// The vault purpose (associated data) of an API-key service's key.
+pub fn api_key_purpose(service_id: i64) -> String {
+    format!("service:{service_id}:api_key")
 }
 
 /// What removing a service removed.

@@ -1,22 +1,43 @@
 //! Starting points for a new service: a preset, or what discovery found.
 //! Explicit values (flags, form edits) are applied on top by the caller.
 
-use super::{Param, ServiceInput};
+use super::{Param, ServiceInput, DEFAULT_REDIRECT_URI};
+use crate::auth_types::AuthKind;
 use crate::discovery::DiscoveredEndpoints;
 use crate::error::Result;
 use crate::presets::Preset;
+use serde::Serialize;
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 /// A new service's starting input: from the preset `preset` when given
 /// (an unknown name is an error listing the presets), else blank.
 pub fn draft(preset: Option<&str>, slug: &str) -> Result<ServiceInput> {
-    Ok(match preset {
+    let mut input = match preset {
         Some(name) => ServiceInput::from_preset(slug, crate::presets::preset(name)?),
         None => ServiceInput {
             slug: slug.to_string(),
             ..ServiceInput::default()
         },
-    })
+    };
+    // The form shows what saving stores: the default, not an empty box.
+    if input.auth_kind == AuthKind::AuthorizationCode && input.redirect_uri.is_none() {
+        input.redirect_uri = Some(DEFAULT_REDIRECT_URI.to_string());
+    }
+    Ok(input)
+}
+
+/// What a service gets for a field left empty, for forms to show and copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ServiceDefaults {
+    /// Stored for an authorization-code service that names no redirect URI.
+    pub redirect_uri: String,
+}
+
+pub fn defaults() -> ServiceDefaults {
+    ServiceDefaults {
+        redirect_uri: DEFAULT_REDIRECT_URI.to_string(),
+    }
 }
 
 /// `input` with the endpoints found by discovery from `issuer`.
@@ -48,6 +69,7 @@ impl ServiceInput {
             pkce: preset.pkce,
             api_base_url: preset.api_base_url.clone(),
             token_placement: preset.token_placement.clone(),
+            token_origins: preset.token_origins.clone(),
             ..Self::default()
         }
     }
@@ -82,6 +104,23 @@ fn params(map: &BTreeMap<String, String>) -> Vec<Param> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_shows_the_redirect_uri_that_saving_stores() {
+        let mut empty = draft(None, "svc").unwrap();
+        assert_eq!(empty.redirect_uri.as_deref(), Some(DEFAULT_REDIRECT_URI));
+        assert_eq!(defaults().redirect_uri, DEFAULT_REDIRECT_URI);
+        empty.client_id = Some("client".into());
+        empty.authorize_url = Some("https://auth.example.com/authorize".into());
+        empty.token_url = Some("https://auth.example.com/token".into());
+        let stored = super::super::validate(&empty).unwrap();
+        assert_eq!(
+            stored.spec.redirect_uri.as_deref(),
+            Some(DEFAULT_REDIRECT_URI)
+        );
+        let goto = draft(Some("gotomeeting"), "goto").unwrap();
+        assert_eq!(goto.redirect_uri.as_deref(), Some(DEFAULT_REDIRECT_URI));
+    }
 
     #[test]
     fn every_preset_makes_a_valid_service_once_it_has_a_client_id() {

@@ -1,6 +1,7 @@
 //! Turns a [`ServiceInput`] into a [`ServiceSpec`], collecting one specific
 //! message per wrong field so a form can show them all at once.
 
+use super::origins::normalize_origins;
 use super::params::Param;
 use super::urls::{check_endpoint, check_redirect, DEFAULT_REDIRECT_URI};
 use super::{ServiceInput, ServiceSpec};
@@ -33,11 +34,13 @@ const RESERVED_TOKEN: &[&str] = &[
     "device_code",
 ];
 
-/// A validated input: the definition and what to do with the secret.
+/// A validated input: the definition and what to do with the secrets.
 #[derive(Debug)]
 pub struct ValidInput {
     pub spec: ServiceSpec,
     pub secret: SecretChange,
+    /// The API key: set when given, else kept.
+    pub api_key: Option<Secret>,
 }
 
 #[derive(Debug)]
@@ -77,6 +80,7 @@ pub fn validate(input: &ServiceInput) -> Result<ValidInput> {
     let client_id = clean(&input.client_id).map(str::to_string);
     check("client_id", check_client_id(kind, client_id.as_deref()));
     check("client_secret", check_secret(input));
+    check("api_key", check_api_key(input));
 
     let mut url =
         |field: &str, label: &str, value: &Option<String>, required: bool| match clean(value) {
@@ -171,6 +175,14 @@ pub fn validate(input: &ServiceInput) -> Result<ValidInput> {
         }
     };
 
+    let token_origins = match normalize_origins(&input.token_origins) {
+        Ok(list) => list,
+        Err(message) => {
+            errors.push(FieldError::new("token_origins", message));
+            Vec::new()
+        }
+    };
+
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
@@ -199,8 +211,10 @@ pub fn validate(input: &ServiceInput) -> Result<ValidInput> {
             redirect_uri,
             api_base_url,
             token_placement,
+            token_origins,
         },
         secret,
+        api_key: input.api_key.clone(),
     })
 }
 
@@ -224,18 +238,22 @@ fn check_slug(slug: &str) -> std::result::Result<(), String> {
                 .into(),
         );
     }
+    let suggestion = suggest_slug(slug);
+    // Only a suggestion that passes these checks itself is offered.
+    let try_instead = if suggestion.is_empty() || suggestion == slug {
+        String::new()
+    } else {
+        format!(": try `{suggestion}`")
+    };
     if slug.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(format!(
-            "slug `{slug}` must be lowercase: try `{}`",
-            slug.to_ascii_lowercase()
-        ));
+        return Err(format!("slug `{slug}` must be lowercase{try_instead}"));
     }
     if !slug
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         return Err(format!(
-            "slug `{slug}` may contain only lowercase letters, digits and hyphens"
+            "slug `{slug}` may contain only lowercase letters, digits and hyphens{try_instead}"
         ));
     }
     if slug.starts_with('-') || slug.ends_with('-') {
@@ -247,6 +265,23 @@ fn check_slug(slug: &str) -> std::result::Result<(), String> {
         return Err(format!("slug is longer than {MAX_SLUG} characters"));
     }
     Ok(())
+}
+
+/// A valid slug close to `text`: lowercase ASCII letters and digits, every
+/// other run of characters one hyphen, none at the ends ("My Service" →
+/// `my-service`); empty when nothing usable is left.
+pub fn suggest_slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let mut slug = slug.trim_end_matches('-').to_string();
+    slug.truncate(MAX_SLUG);
+    slug.trim_end_matches('-').to_string()
 }
 
 fn check_name(name: &str) -> std::result::Result<(), String> {
@@ -289,6 +324,31 @@ fn check_secret(input: &ServiceInput) -> std::result::Result<(), String> {
         return Err(
             "a client secret was given but client auth is `none`, so it would never be sent: use `basic` or `post`, or leave the secret out"
                 .into(),
+        );
+    }
+    Ok(())
+}
+
+fn check_api_key(input: &ServiceInput) -> std::result::Result<(), String> {
+    let Some(key) = &input.api_key else {
+        return Ok(());
+    };
+    if input.auth_kind != AuthKind::ApiKey {
+        return Err(format!(
+            "an API key was given but the service authenticates with {}: set the authentication to api_key, or leave the key out",
+            input.auth_kind
+        ));
+    }
+    if key.is_empty() {
+        return Err("API key is empty: paste the key your provider issued".into());
+    }
+    if key
+        .expose()
+        .chars()
+        .any(|c| c.is_control() || !c.is_ascii())
+    {
+        return Err(
+            "API key must be printable ASCII without line breaks, as an HTTP header needs".into(),
         );
     }
     Ok(())
@@ -431,6 +491,29 @@ fn is_header_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggested_slugs_are_valid_themselves() {
+        for (typed, suggested) in [
+            ("My Service", "my-service"),
+            ("GoTo", "goto"),
+            ("go_to  meeting!", "go-to-meeting"),
+            ("  Zoom (EU) ", "zoom-eu"),
+            ("Café", "caf"),
+            ("---", ""),
+        ] {
+            let got = suggest_slug(typed);
+            assert_eq!(got, suggested, "{typed}");
+            if !got.is_empty() {
+                assert_eq!(check_slug(&got), Ok(()), "{got}");
+            }
+        }
+        let err = check_slug("My Service").unwrap_err();
+        assert!(err.ends_with("try `my-service`"), "{err}");
+        let err = check_slug("go to").unwrap_err();
+        assert!(err.ends_with("try `go-to`"), "{err}");
+        assert!(!check_slug("---").unwrap_err().contains("try"));
+    }
 
     #[test]
     fn scopes_split_on_the_separator_without_duplicates() {

@@ -73,6 +73,18 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let private = |err: std::io::Error| Error::Database {
+            path: path.to_path_buf(),
+            message: format!("cannot make it readable by its owner only ({err})"),
+        };
+        // Owner-only before SQLite writes a byte; its -wal and -shm files
+        // take the database file's mode, and older ones are fixed here.
+        crate::paths::ensure_private_file(path).map_err(private)?;
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            crate::paths::private_file(Path::new(&side)).map_err(private)?;
+        }
         let mut conn = Connection::open_with_flags(path, flags).map_err(wrap)?;
         // Every write (and so every history insert) takes this one
         // connection; its hot statements stay prepared.
@@ -81,8 +93,12 @@ impl Store {
         // Refuse a newer schema before anything (even journal_mode) writes.
         migrations::refuse_newer(&conn)?;
         use_wal(&conn).map_err(wrap)?;
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-            .map_err(wrap)?;
+        // secure_delete: deleted history and tokens are overwritten, not
+        // left readable in free pages.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+        )
+        .map_err(wrap)?;
         migrations::migrate(&mut conn)?;
         meta::ensure_database_id(&conn)?;
         Ok(Self {

@@ -41,6 +41,7 @@ pub fn ensure_database_id(conn: &Connection) -> Result<()> {
 pub fn sealed_value_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT (SELECT count(*) FROM services WHERE client_secret_sealed IS NOT NULL)
+              + (SELECT count(*) FROM services WHERE api_key_sealed IS NOT NULL)
               + (SELECT count(*) FROM credentials)
               + (SELECT count(*) FROM service_tokens)
               + (SELECT count(*) FROM pending_authorizations WHERE pkce_verifier_sealed IS NOT NULL)",
@@ -60,7 +61,8 @@ pub fn discard_sealed_values(conn: &Connection) -> Result<i64> {
          DELETE FROM service_tokens;
          DELETE FROM pending_authorizations;
          UPDATE services SET client_secret_sealed = NULL
-           WHERE client_secret_sealed IS NOT NULL;",
+           WHERE client_secret_sealed IS NOT NULL;
+         UPDATE services SET api_key_sealed = NULL WHERE api_key_sealed IS NOT NULL;",
     )?;
     conn.execute("DELETE FROM meta WHERE key = ?1", [KEY_CHECK])?;
     Ok(count)

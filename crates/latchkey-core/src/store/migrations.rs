@@ -13,6 +13,9 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_oauth.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0003_requests.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0004_history_totals.sql")),
+    M::up(include_str!(
+        "migrations/0005_token_origins_and_sealing.sql"
+    )),
 ];
 
 /// The schema version this build writes.

@@ -9,7 +9,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 const COLUMNS: &str = "id, slug, name, preset, auth_kind, client_id, authorize_url, token_url,
     revocation_url, device_url, scopes, scope_separator, authorize_params, token_params,
     client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name, token_prefix,
-    client_secret_sealed IS NOT NULL, created_at, updated_at";
+    client_secret_sealed IS NOT NULL, created_at, updated_at, token_origins,
+    api_key_sealed IS NOT NULL";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
     Ok(Service {
@@ -33,8 +34,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
             redirect_uri: row.get(16)?,
             api_base_url: row.get(17)?,
             token_placement: placement_from_columns(row.get(18)?, row.get(19)?, row.get(20)?),
+            token_origins: json_column(row, 24)?,
         },
         has_client_secret: row.get(21)?,
+        has_api_key: row.get(25)?,
         created_at: row.get(22)?,
         updated_at: row.get(23)?,
     })
@@ -63,11 +66,12 @@ fn params_json(params: &[Param]) -> String {
 /// each is bound as `:column`.
 const SPEC_COLUMNS: &str = "slug, name, preset, auth_kind, client_id, authorize_url, token_url, \
     revocation_url, device_url, scopes, scope_separator, authorize_params, token_params, \
-    client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name, token_prefix";
+    client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name, token_prefix, \
+    token_origins";
 const SPEC_VALUES: &str = ":slug, :name, :preset, :auth_kind, :client_id, :authorize_url, \
     :token_url, :revocation_url, :device_url, :scopes, :scope_separator, :authorize_params, \
     :token_params, :client_auth, :pkce, :redirect_uri, :api_base_url, :token_placement, \
-    :token_name, :token_prefix";
+    :token_name, :token_prefix, :token_origins";
 
 /// A spec's column values, owned where they are computed (JSON, placement).
 struct SpecColumns<'a> {
@@ -75,6 +79,7 @@ struct SpecColumns<'a> {
     scopes: String,
     authorize_params: String,
     token_params: String,
+    token_origins: String,
     placement: PlacementKind,
     token_name: &'a str,
     token_prefix: &'a str,
@@ -88,6 +93,7 @@ impl<'a> SpecColumns<'a> {
             scopes: to_json(&spec.scopes),
             authorize_params: params_json(&spec.authorize_params),
             token_params: params_json(&spec.token_params),
+            token_origins: to_json(&spec.token_origins),
             placement,
             token_name,
             token_prefix,
@@ -117,6 +123,7 @@ impl<'a> SpecColumns<'a> {
             (":token_placement", &self.placement),
             (":token_name", &self.token_name),
             (":token_prefix", &self.token_prefix),
+            (":token_origins", &self.token_origins),
         ]
     }
 }
@@ -217,6 +224,23 @@ pub fn set_sealed_secret(conn: &Connection, id: i64, sealed: Option<&[u8]>) -> R
 pub fn sealed_secret(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
     Ok(conn.query_row(
         "SELECT client_secret_sealed FROM services WHERE id = ?1",
+        [id],
+        |row| row.get(0),
+    )?)
+}
+
+/// Stores the sealed API key.
+pub fn set_sealed_api_key(conn: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
+    conn.execute(
+        "UPDATE services SET api_key_sealed = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, sealed, now_ms()],
+    )?;
+    Ok(())
+}
+
+pub fn sealed_api_key(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn.query_row(
+        "SELECT api_key_sealed FROM services WHERE id = ?1",
         [id],
         |row| row.get(0),
     )?)

@@ -53,6 +53,30 @@ pub fn get(conn: &Connection, service: &Service, external_id: &str) -> Result<Us
     })
 }
 
+/// Who a new request goes out as: the authorized user the service's last
+/// request used, else its first authorized user (in list order), else nobody.
+pub fn default_sender(conn: &Connection, service_id: i64) -> Result<Option<String>> {
+    let last_used = conn
+        .query_row(
+            "SELECT u.external_id FROM history h JOIN users u ON u.id = h.user_id
+             WHERE h.service_id = ?1 AND u.status = 'authorized' ORDER BY h.id DESC LIMIT 1",
+            [service_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if last_used.is_some() {
+        return Ok(last_used);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT external_id FROM users WHERE service_id = ?1 AND status = 'authorized'
+             ORDER BY external_id LIMIT 1",
+            [service_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 pub fn count(conn: &Connection, service_id: i64) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM users WHERE service_id = ?1",
@@ -161,4 +185,60 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<User> {
     )
     .optional()?
     .ok_or_else(|| Error::NotFound(format!("user #{id} no longer exists")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::migrations;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations::migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO services (id, slug, name, auth_kind, scope_separator, client_auth, pkce,
+                token_placement, token_name, token_prefix, created_at, updated_at)
+             VALUES (1, 'svc', 'svc', 'authorization_code', ' ', 'basic', 'S256', 'header',
+                'Authorization', 'Bearer', 1, 1)",
+            [],
+        )
+        .unwrap();
+        conn
+    }
+
+    fn user(conn: &Connection, id: i64, external_id: &str, status: &str) {
+        conn.execute(
+            "INSERT INTO users (id, service_id, external_id, status, created_at, updated_at)
+             VALUES (?1, 1, ?2, ?3, 1, 1)",
+            params![id, external_id, status],
+        )
+        .unwrap();
+    }
+
+    fn sent_as(conn: &Connection, user_id: Option<i64>) {
+        conn.execute(
+            "INSERT INTO history (service_id, user_id, source, method, url, request_spec, created_at)
+             VALUES (1, ?1, 'app', 'GET', 'https://api.example.com/', '{}', 1)",
+            [user_id],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_default_sender_is_the_last_authorized_one_used_else_the_first_authorized() {
+        let conn = db();
+        assert_eq!(default_sender(&conn, 1).unwrap(), None);
+        user(&conn, 1, "zoe", "authorized");
+        user(&conn, 2, "alice", "new");
+        assert_eq!(default_sender(&conn, 1).unwrap().as_deref(), Some("zoe"));
+        user(&conn, 3, "bob", "authorized");
+        assert_eq!(default_sender(&conn, 1).unwrap().as_deref(), Some("bob"));
+        sent_as(&conn, Some(1));
+        sent_as(&conn, None);
+        assert_eq!(default_sender(&conn, 1).unwrap().as_deref(), Some("zoe"));
+        // A last-used user who lost the authorization is passed over.
+        conn.execute("UPDATE users SET status = 'needs_reauth' WHERE id = 1", [])
+            .unwrap();
+        assert_eq!(default_sender(&conn, 1).unwrap().as_deref(), Some("bob"));
+    }
 }

@@ -54,6 +54,8 @@ pub fn setup_kind(
         client_auth: client.2,
         pkce: PkceMode::S256,
         redirect_uri: Some("http://127.0.0.1:0/callback".into()),
+        // The fixture's protected API: its origin is the token origin.
+        api_base_url: Some(format!("{}/api", server.issuer)),
         ..ServiceInput::default()
     };
     app.create_service(&input).unwrap();

@@ -3,4 +3,4 @@
 /**
  * The stable codes the UI and scripts switch on.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "storage" | "keyring_unavailable" | "internal" | "conflict" | "schema_too_new" | "secrets_lost" | "key_file" | "network" | "provider_error" | "needs_reauth" | "timeout" | "authorization_failed" | "cancelled" | "too_large" | "invalid_json";
+export type ErrorCode = "invalid_input" | "not_found" | "storage" | "keyring_unavailable" | "internal" | "conflict" | "schema_too_new" | "secrets_lost" | "key_file" | "network" | "provider_error" | "needs_reauth" | "timeout" | "authorization_failed" | "cancelled" | "too_large" | "invalid_json" | "origin_not_allowed";

@@ -37,7 +37,11 @@ scope_separator: string, default_scopes: Array<string>, client_auth: ClientAuth,
 /**
  * The PKCE mode to use; `off` where the provider does not document it.
  */
-pkce: PkceMode, token_placement: TokenPlacement, api_base_url: string | null, extra_authorize_params: { [key in string]: string }, extra_token_params: { [key in string]: string }, 
+pkce: PkceMode, token_placement: TokenPlacement, api_base_url: string | null, 
+/**
+ * Documented API hosts besides the API base URL's that take the token.
+ */
+token_origins: Array<string>, extra_authorize_params: { [key in string]: string }, extra_token_params: { [key in string]: string }, 
 /**
  * Headers for token-endpoint requests, e.g. GitHub's `Accept: application/json`.
  */

@@ -14,6 +14,10 @@ export type Service = { id: number,
  */
 has_client_secret: boolean, 
 /**
+ * Whether an API key is stored (sealed) for it.
+ */
+has_api_key: boolean, 
+/**
  * Unix milliseconds.
  */
 created_at: number, updated_at: number, slug: string, name: string, 
@@ -25,4 +29,9 @@ preset: string | null, auth_kind: AuthKind, client_id: string | null, authorize_
  * A header such as `Authorization: Bearer` (Podio: `OAuth2`) or a
  * query parameter.
  */
-token_placement: TokenPlacement, };
+token_placement: TokenPlacement, 
+/**
+ * Origins (`https://host[:port]`) the service's credentials may go to
+ * besides the API base URL's own, normalized.
+ */
+token_origins: Array<string>, };

@@ -29,7 +29,12 @@ client_secret?: string,
 /**
  * On edit: forget the stored client secret.
  */
-clear_client_secret: boolean, authorize_url: string | null, token_url: string | null, revocation_url: string | null, device_url: string | null, 
+clear_client_secret: boolean, 
+/**
+ * An `api_key` service's key. On edit, leaving it out keeps the
+ * stored one. Never serialized, so no export carries it.
+ */
+api_key?: string, authorize_url: string | null, token_url: string | null, revocation_url: string | null, device_url: string | null, 
 /**
  * Scopes as one string, split on `scope_separator`.
  */
@@ -45,4 +50,9 @@ redirect_uri: string | null, api_base_url: string | null,
 /**
  * Defaults to `Authorization: Bearer <token>`.
  */
-token_placement: TokenPlacement, };
+token_placement: TokenPlacement, 
+/**
+ * Origins the credentials may go to besides the API base URL's
+ * (`https://files.example.com`); plain http only for this machine.
+ */
+token_origins: Array<string>, };

@@ -17,6 +17,8 @@ export interface RequestDraft {
   rawContentType: string;
   /** "" sends with no token. */
   user: string;
+  /** The person picked `user` (or "no auth"): a default no longer replaces it. */
+  userChosen: boolean;
 }
 
 export function emptyDraft(user: string): RequestDraft {
@@ -32,6 +34,7 @@ export function emptyDraft(user: string): RequestDraft {
     rawText: "",
     rawContentType: "text/plain",
     user,
+    userChosen: false,
   };
 }
 
@@ -64,6 +67,7 @@ export function toSpec(draft: RequestDraft): RequestSpec {
 /** A request from cURL import or history back into the editable state. */
 export function fromSpec(spec: RequestSpec, user: string): RequestDraft {
   const draft = emptyDraft(user);
+  draft.userChosen = user !== "";
   draft.method = spec.method;
   draft.url = spec.url;
   draft.query = spec.query.map((p) => ({ ...p }));

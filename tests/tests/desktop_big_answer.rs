@@ -1,0 +1,175 @@
+//! A 50 MB answer in the desktop app: finding a key that occurs in every one
+//! of its items keeps the window answering, shows the count and the first
+//! match at once, and pages the rest; JSONPath does the same. The request
+//! tab starts as the authorized user, and a 401 sent without a token says
+//! which choice was missing.
+
+use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
+use latchkey_e2e::{
+    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+const BIG_WAIT: Duration = Duration::from_secs(180);
+
+/// "469,251": how the window writes a count.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn assert_answers(app: &Session, when: &str) {
+    if let Err(err) = app.answers_within(Duration::from_secs(1)) {
+        panic!("the window did not answer within a second {when}: {err}");
+    }
+}
+
+#[test]
+#[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
+fn find_on_a_50_mb_answer_keeps_the_window_answering() {
+    let server = OauthServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let api = format!("{}/api", server.issuer);
+    cli::run(
+        &data,
+        &[
+            "service",
+            "add",
+            "big",
+            "--issuer",
+            &server.issuer,
+            "--client-id",
+            "latchkey-basic",
+            "--client-secret-stdin",
+            "--scopes",
+            "openid offline_access meetings",
+            "--redirect-uri",
+            "http://127.0.0.1:0/callback",
+            "--api-base-url",
+            &api,
+        ],
+        "latchkey-basic-secret",
+    );
+    cli::run(&data, &["user", "add", "big", "alice"], "");
+    cli::run(&data, &["user", "add", "big", "bob"], "");
+    // The CLI's login opens $BROWSER (xdg-open honours it outside a desktop).
+    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
+    std::env::remove_var("XDG_CURRENT_DESKTOP");
+    cli::run(&data, &["authorize", "big", "bob", "--timeout", "60"], "");
+
+    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
+    let app = Session::start(&driver.url(), &desktop_binary());
+    app.click(&app.wait_for("nav ul.services .service", WAIT));
+
+    // Alice comes first in the list but only bob is authorized: the request
+    // goes out as bob without anyone choosing him.
+    let send_as = app.wait_for("[data-testid=send-as]", WAIT);
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.value(&send_as) != "bob" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the request tab sends as {:?}, not the authorized bob",
+            app.value(&send_as)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // Without a token the API answers 401, and the window says why.
+    app.select("[data-testid=send-as]", "");
+    app.fill("[data-testid=request-url]", "/big?mb=0");
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
+        t.starts_with("401")
+    });
+    let hint = app.wait_for_text("[data-testid=no-token-hint]", WAIT, |t| !t.is_empty());
+    assert!(
+        hint.to_lowercase()
+            .contains("sent without a token: choose a user"),
+        "{hint}"
+    );
+
+    // As bob, the 50 MB answer.
+    app.select("[data-testid=send-as]", "bob");
+    app.fill("[data-testid=request-url]", "/big?mb=50");
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    app.wait_for_text("[data-testid=response-status]", BIG_WAIT, |t| {
+        t.starts_with("200")
+    });
+    assert!(app.try_find("[data-testid=no-token-hint]").is_none());
+    // The tree's `items` row shows how many items the document holds.
+    let items = app.wait_for_text("[data-testid=json-tree] [data-path='$.items']", WAIT, |t| {
+        t.contains('[')
+    });
+    let count: u64 = items
+        .rsplit('[')
+        .next()
+        .and_then(|n| n.trim_end_matches(']').parse().ok())
+        .unwrap_or_else(|| panic!("no item count in {items:?}"));
+    assert!(count > 100_000, "{count} items in 50 MB");
+
+    // Every item has a `name`: find it.
+    app.fill("[data-testid=find-key]", "name");
+    app.click(&app.button("Find"));
+    assert_answers(&app, "while the find runs");
+    let counted = app.wait_for_text("[data-testid=find-count]", BIG_WAIT, |t| !t.is_empty());
+    assert_eq!(counted, format!("{} matches", grouped(count)));
+    assert_eq!(
+        app.text(&app.wait_for("[data-testid=found-value]", WAIT)),
+        "item 0"
+    );
+    assert_answers(&app, "with the matches listed");
+    // Only the rows on screen exist in the page.
+    let rows = app.execute(
+        "return document.querySelectorAll('[data-testid=find-matches] [role=listitem]').length",
+        vec![],
+    );
+    let rows = rows.as_u64().unwrap();
+    assert!((1..100).contains(&rows), "{rows} match rows in the DOM");
+
+    // Scrolled to the end, the last match arrives as its own page.
+    app.execute(
+        "const list = document.querySelector('[data-testid=find-matches] > div'); \
+         list.scrollTop = list.scrollHeight;",
+        vec![],
+    );
+    let last = format!("$.items[{}].name", count - 1);
+    app.wait_for_text("[data-testid=find-matches]", BIG_WAIT, |t| {
+        t.contains(&last)
+    });
+    assert_answers(&app, "after paging to the last match");
+    // Clicking a match reveals it in the tree.
+    let shown = app.execute(
+        "const b = [...document.querySelectorAll('[data-testid=find-matches] button')].find(b => b.innerText === arguments[0]); \
+         if (b) b.click(); return !!b;",
+        vec![serde_json::json!(last)],
+    );
+    assert_eq!(shown, true);
+    let selected = app.wait_for_text(".row.selected", BIG_WAIT, |t| t.starts_with("name"));
+    assert!(
+        selected.contains(&format!("item {}", count - 1)),
+        "{selected}"
+    );
+    app.save_screenshot(&screenshot_path("big-find")).unwrap();
+
+    // JSONPath over every item: a count and a paged list as well.
+    app.fill("[data-testid=jsonpath]", "$.items[*].id");
+    app.click(&app.button("Query"));
+    assert_answers(&app, "while the JSONPath query runs");
+    let counted = app.wait_for_text("[data-testid=path-count]", BIG_WAIT, |t| !t.is_empty());
+    assert_eq!(counted, format!("{} matches", grouped(count)));
+    let rows = app.execute(
+        "return document.querySelectorAll('[data-testid=path-matches] [role=listitem]').length",
+        vec![],
+    );
+    assert!((1..100).contains(&rows.as_u64().unwrap()), "{rows}");
+    assert_answers(&app, "with the JSONPath matches listed");
+}
