@@ -4,11 +4,11 @@
 use super::Latchkey;
 use crate::error::{Error, Result};
 use crate::oauth::pasted::{self, Pasted};
-use crate::oauth::SignOut;
 use crate::oauth::{
     client_credentials, complete, device, lifecycle, login, loopback::Listener, revoke, AuthEvent,
     AuthEventKind, AuthSettings, DeviceAuthorization, LoginLink, LoopbackAuthorization, ValidToken,
 };
+use crate::oauth::{ServiceTokenState, SignOut};
 use crate::service::{Service, DEFAULT_REDIRECT_URI};
 use crate::store::{pending, services, users};
 use crate::user::User;
@@ -196,6 +196,13 @@ impl Latchkey {
     pub async fn service_token(&self, service: &str, force_refresh: bool) -> Result<ValidToken> {
         let svc = self.get_service(service)?;
         self.service_token_of(&svc, force_refresh).await
+    }
+
+    /// The service's own client-credentials token state, without fetching
+    /// one; `None` for services whose tokens belong to users.
+    pub fn service_token_state(&self, service: &str) -> Result<Option<ServiceTokenState>> {
+        let svc = self.get_service(service)?;
+        client_credentials::token_state(self, &svc)
     }
 
     /// [`Latchkey::service_token`] for a service already read.

@@ -11,6 +11,47 @@ use crate::error::{Error, Result};
 use crate::latchkey::Latchkey;
 use crate::service::Service;
 use crate::store::{now_ms, service_tokens};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What `status` shows of a client-credentials service's own token.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ServiceTokenState {
+    pub service_slug: String,
+    /// `valid`, `expired`, or `none` (not fetched yet).
+    pub state: String,
+    pub scopes: Vec<String>,
+    /// Unix ms; `None` when unknown or no token.
+    pub expires_at: Option<i64>,
+}
+
+/// The state of the service's own token; `None` for services whose tokens
+/// belong to users.
+pub fn token_state(app: &Latchkey, service: &Service) -> Result<Option<ServiceTokenState>> {
+    if service.spec.auth_kind != AuthKind::ClientCredentials {
+        return Ok(None);
+    }
+    let slug = service.spec.slug.clone();
+    Ok(Some(match read(app, service.id)? {
+        None => ServiceTokenState {
+            service_slug: slug,
+            state: "none".into(),
+            scopes: Vec::new(),
+            expires_at: None,
+        },
+        Some((tokens, _)) => ServiceTokenState {
+            service_slug: slug,
+            state: if tokens.fresh(now_ms(), 0) {
+                "valid"
+            } else {
+                "expired"
+            }
+            .into(),
+            scopes: tokens.scopes.clone(),
+            expires_at: tokens.expires_at,
+        },
+    }))
+}
 
 fn read(app: &Latchkey, service_id: i64) -> Result<Option<(StoredTokens, i64)>> {
     match app

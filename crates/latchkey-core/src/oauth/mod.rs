@@ -29,6 +29,7 @@ pub(crate) mod revoke;
 mod settings;
 pub(crate) mod tokens;
 
+pub use client_credentials::ServiceTokenState;
 pub use device::{DeviceAuthorization, DevicePrompt};
 pub use events::{AuthEvent, AuthEventKind};
 pub use id_token::IdentityClaims;
