@@ -9,6 +9,7 @@ use crate::oauth::{
     client_credentials, complete, device, lifecycle, login, loopback::Listener, revoke, AuthEvent,
     AuthEventKind, AuthSettings, DeviceAuthorization, LoginLink, LoopbackAuthorization, ValidToken,
 };
+use crate::oauth::{ServiceTokenState, SignOut};
 use crate::service::{Service, DEFAULT_REDIRECT_URI};
 use crate::store::{pending, services, users};
 use std::time::Duration;
@@ -198,6 +199,13 @@ impl Latchkey {
         self.service_token_of(&svc, force_refresh).await
     }
 
+    /// The service's own client-credentials token state, without fetching
+    /// one; `None` for services whose tokens belong to users.
+    pub fn service_token_state(&self, service: &str) -> Result<Option<ServiceTokenState>> {
+        let svc = self.get_service(service)?;
+        client_credentials::token_state(&self.oauth(), &svc)
+    }
+
     /// [`Latchkey::service_token`] for a service already read.
     pub(crate) async fn service_token_of(
         &self,
@@ -224,17 +232,17 @@ impl Latchkey {
     /// Revokes the user's tokens at the provider (when it has a revocation
     /// endpoint) and forgets them; status becomes `revoked`. A refusal keeps
     /// everything unless `force`.
-    pub async fn sign_out(&self, service: &str, user: &str, force: bool) -> Result<User> {
+    pub async fn sign_out(&self, service: &str, user: &str, force: bool) -> Result<SignOut> {
         let (svc, usr) = self.service_user(service, user)?;
-        let user = revoke::sign_out(&self.oauth(), &svc, &usr, force).await?;
+        let done = revoke::sign_out(&self.oauth(), &svc, &usr, force).await?;
         self.auth.emit(AuthEvent {
             service: svc.spec.slug,
-            user: Some(user.external_id.clone()),
+            user: Some(done.user.external_id.clone()),
             kind: AuthEventKind::StatusChanged {
-                status: user.status,
+                status: done.user.status,
             },
         });
-        Ok(user)
+        Ok(done)
     }
 
     /// Starts the device grant; show `prompt()` to the person, then await

@@ -2,7 +2,7 @@
 //! code, then store the tokens and the user's new status in one transaction.
 
 use super::client::{missing_endpoint, Grant};
-use super::errors::{server_code, to_error};
+use super::errors::{server_code, token_error};
 use super::id_token;
 use super::login::verifier_purpose;
 use super::tokens::{user_purpose, StoredTokens};
@@ -63,7 +63,7 @@ pub async fn exchange(
                 "{what} refused the authorization code (invalid_grant): it was used already or has expired; start the sign-in again"
             ))
         } else {
-            to_error(&what, err)
+            token_error(service, &what, err)
         }
     })?;
     let tokens = StoredTokens::from_response(

@@ -4,7 +4,7 @@
 //! token before it is handed out.
 
 use super::client::{missing_endpoint, Grant};
-use super::errors::{server_code, to_error};
+use super::errors::{server_code, token_error};
 use super::events::{AuthEvent, AuthEventKind};
 use super::lock::Lease;
 use super::tokens::{user_purpose, StoredTokens, ValidToken};
@@ -113,7 +113,7 @@ pub async fn access_token(
                 "the provider refused its refresh token (invalid_grant)",
             ));
         }
-        Err(err) => return Err(to_error(&what, err)),
+        Err(err) => return Err(token_error(service, &what, err)),
     };
     let new = StoredTokens::from_response(
         &response,
