@@ -19,7 +19,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::Preset::export_all(&cfg)?;
     crate::DiscoveredEndpoints::export_all(&cfg)?;
     crate::service::ServiceDefaults::export_all(&cfg)?;
-    // Requests, history and the JSON tools (issue 5).
+    // Requests, history and the JSON tools.
     crate::http::RequestSpec::export_all(&cfg)?;
     crate::http::SendOptions::export_all(&cfg)?;
     crate::Sent::export_all(&cfg)?;
@@ -42,6 +42,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::AuthEvent::export_all(&cfg)?;
     crate::LoginLink::export_all(&cfg)?;
     crate::DevicePrompt::export_all(&cfg)?;
+    crate::SignOut::export_all(&cfg)?;
+    crate::oauth::ServiceTokenState::export_all(&cfg)?;
     crate::local_api::ApiKeyStatus::export_all(&cfg)?;
     crate::local_api::LocalApiStatus::export_all(&cfg)?;
     crate::local_api::RevealedApiKey::export_all(&cfg)?;

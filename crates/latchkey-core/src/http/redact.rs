@@ -4,9 +4,9 @@
 //! server may echo it back in a body or a Location), including the new
 //! tokens a token endpoint just answered with.
 
-use super::spec::{RequestBody, RequestSpec};
-use crate::service::Param;
-use crate::vault::Secret;
+use crate::model::Param;
+use crate::model::Secret;
+use crate::model::{RequestBody, RequestSpec};
 use regex::Regex;
 use serde_json::Value;
 use std::sync::OnceLock;

@@ -2,13 +2,15 @@
 //! response never crosses IPC whole: the UI asks for one node's children at
 //! a time. Bounded by count and bytes; the least recently used goes first.
 
+use super::extract::run_extractors;
 use super::find::{find_key, find_key_page, FindPage, FindResult};
 use super::format::parse_json;
 use super::jsonpath::{query_path, query_path_page, PathQueryPage, PathQueryResult};
 use super::node::JsonNode;
-use super::path::{format_path, parse_path, push_index, push_key, PathSegment};
+use super::path::{format_path, node_at, parse_path, push_index, push_key, PathSegment};
 use super::search::{search, SearchQuery, SearchResult};
 use crate::error::{Error, Result};
+use crate::model::{ExtractedValue, Extractor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -288,30 +290,14 @@ impl JsonDocumentCache {
     }
 
     /// A saved request's extractors run on a kept document.
-    pub fn extract(
-        &self,
-        id: &str,
-        extractors: &[crate::http::Extractor],
-    ) -> Result<Vec<crate::http::ExtractedValue>> {
-        Ok(crate::http::run_extractors(
-            Some(&*self.get(id)?),
-            extractors,
-        ))
+    pub fn extract(&self, id: &str, extractors: &[Extractor]) -> Result<Vec<ExtractedValue>> {
+        Ok(run_extractors(Some(&*self.get(id)?), extractors))
     }
 }
 
 fn resolve<'a>(doc: &'a Value, segments: &[PathSegment], path: &str) -> Result<&'a Value> {
-    let mut node = doc;
-    for segment in segments {
-        let next = match (segment, node) {
-            (PathSegment::Key(k), Value::Object(map)) => map.get(k),
-            (PathSegment::Index(i), Value::Array(items)) => items.get(*i),
-            _ => None,
-        };
-        node =
-            next.ok_or_else(|| Error::NotFound(format!("nothing at `{path}` in this document")))?;
-    }
-    Ok(node)
+    node_at(doc, segments)
+        .ok_or_else(|| Error::NotFound(format!("nothing at `{path}` in this document")))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! large response to the viewer one node at a time.
 
 mod cache;
+mod extract;
 mod find;
 mod format;
 mod jsonpath;
@@ -12,12 +13,13 @@ mod rows;
 mod search;
 
 pub use cache::{CacheLimits, ChildPage, DocumentInfo, JsonDocumentCache};
+pub use extract::run_extractors;
 pub use find::{find_key, find_key_page, FindPage, FindResult, KeyMatch, MAX_RESULT_PAGE};
 pub use format::{minify, parse_json, pretty};
 pub use jsonpath::{
     compile_path, query_path, query_path_page, PathHit, PathMatch, PathQueryPage, PathQueryResult,
 };
 pub use node::{child_count, preview, JsonNode, NodeKind};
-pub use path::{format_path, parse_path, PathSegment};
+pub use path::{format_path, node_at, parse_path, value_at, PathSegment};
 pub use rows::{json_to_rows, rows_to_json, BodyRow, RowType};
 pub use search::{search, SearchHit, SearchQuery, SearchResult, SearchTarget};

@@ -27,3 +27,29 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default();
     i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
 }
+
+/// Seals history rows and saved requests written before they were sealed
+/// (by an older Latchkey), a batch per transaction; `seal(purpose, bytes)`
+/// is the vault's.
+pub(crate) fn seal_older_rows(
+    store: &Store,
+    seal: &dyn Fn(&str, &[u8]) -> Vec<u8>,
+) -> crate::error::Result<()> {
+    const BATCH: i64 = 200;
+    loop {
+        let done = store.write(|tx| {
+            let rows = history::unsealed(tx, BATCH)?;
+            for (id, request, headers, body) in &rows {
+                history::reseal(tx, *id, request, headers, body, seal)?;
+            }
+            let saved = saved_requests::unsealed(tx, BATCH)?;
+            for (id, spec, extractors) in &saved {
+                saved_requests::reseal(tx, *id, spec, extractors, seal)?;
+            }
+            Ok((rows.len() as i64) < BATCH && (saved.len() as i64) < BATCH)
+        })?;
+        if done {
+            return Ok(());
+        }
+    }
+}

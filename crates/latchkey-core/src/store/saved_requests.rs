@@ -6,7 +6,7 @@
 use super::now_ms;
 use super::services::json_column;
 use crate::error::{Error, Result};
-use crate::http::{SavedRequest, SavedRequestInput};
+use crate::model::{SavedRequest, SavedRequestInput};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str =
