@@ -284,7 +284,7 @@ impl StoredEntry {
         self.entry.request = serde_json::from_slice(request).map_err(|_| broken())?;
         self.entry.response_headers = serde_json::from_slice(headers).map_err(|_| broken())?;
         self.entry.response_body =
-            crate::http::decode_body(body, self.entry.response_content_type.as_deref());
+            crate::model::decode_body(body, self.entry.response_content_type.as_deref());
         Ok(self.entry)
     }
 }

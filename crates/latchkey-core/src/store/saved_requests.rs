@@ -26,8 +26,8 @@ pub struct StoredSaved {
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SealedPart {
-    request: crate::http::RequestSpec,
-    extractors: Vec<crate::http::Extractor>,
+    request: crate::model::RequestSpec,
+    extractors: Vec<crate::model::Extractor>,
 }
 
 impl StoredSaved {
