@@ -28,6 +28,7 @@ pub use error::{Error, ErrorCode, ErrorPayload, FieldError, Result};
 pub use keyring_probe::{KeyringState, KeyringStatus};
 pub use latchkey::{ancestors, SendInput, SendOutcome, SendRequest, Sent};
 pub use latchkey::{Latchkey, DEFAULT_LOGIN_TIMEOUT};
+pub use latchkey::{ModelChanged, ModelKind, ModelWatch};
 pub use oauth::{
     AuthEvent, AuthEventKind, AuthSettings, DeviceAuthorization, DevicePrompt, LoginLink,
     LoopbackAuthorization, ValidToken,
