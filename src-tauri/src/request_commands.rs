@@ -137,7 +137,7 @@ pub fn rows_to_json_text(root: BodyRow) -> CmdResult<String> {
 /// JSON text as form rows; a syntax error names its line and column.
 #[tauri::command]
 pub fn json_text_to_rows(text: String) -> CmdResult<BodyRow> {
-    Ok(json_to_rows(&parse_json(&text, "the body")?))
+    Ok(json_to_rows(&parse_json(&text, "the body")?)?)
 }
 
 #[tauri::command]

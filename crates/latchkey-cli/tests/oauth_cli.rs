@@ -73,7 +73,7 @@ fn setup(server: &OauthServer, data: &Path) {
 
 #[test]
 fn authorize_token_status_revoke_and_cross_process_single_flight() {
-    let server = OauthServer::start_with(&[("ACCESS_TOKEN_TTL", "3")]);
+    let server = OauthServer::start();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     setup(&server, &data);
@@ -112,7 +112,7 @@ fn authorize_token_status_revoke_and_cross_process_single_flight() {
     );
 
     // Several processes on an expired token: exactly one refresh.
-    std::thread::sleep(std::time::Duration::from_millis(3100));
+    common::expire_tokens(&data, "svc", "alice");
     let children: Vec<_> = (0..6)
         .map(|_| {
             latchkey(&data)

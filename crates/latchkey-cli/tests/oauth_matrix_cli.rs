@@ -8,7 +8,6 @@ mod common;
 #[path = "../../latchkey-core/tests/support/oauth_server.rs"]
 mod oauth_server;
 
-use latchkey_core::{KeySource, Latchkey, Secret};
 use oauth_server::{fixture_dir, OauthServer, Provider};
 use std::io::Write;
 use std::path::Path;
@@ -62,39 +61,6 @@ fn setup(server: &OauthServer, data: &Path) -> String {
     added
 }
 
-/// Makes alice's stored access token look expired, as the next process
-/// to read it would see it an hour later (no waiting on the wall clock).
-fn expire_stored_token(data: &Path) {
-    let app = Latchkey::open_with(Some(data), KeySource::Keyring).unwrap();
-    let user = app.get_user("svc", "alice").unwrap();
-    let purpose = format!("user:{}:tokens", user.id);
-    let vault = app.vault().unwrap();
-    let row = app
-        .store()
-        .read(|c| latchkey_core::store::credentials::get(c, user.id))
-        .unwrap()
-        .unwrap();
-    let mut tokens: serde_json::Value =
-        serde_json::from_str(vault.open(&purpose, &row.tokens_sealed).unwrap().expose()).unwrap();
-    let now = latchkey_core::store::now_ms();
-    tokens["obtained_at"] = (now - 3_600_000).into();
-    tokens["expires_at"] = (now - 1_000).into();
-    let sealed = vault.seal(&purpose, &Secret::new(tokens.to_string()));
-    let scopes: Vec<String> = serde_json::from_value(tokens["scopes"].clone()).unwrap();
-    app.store()
-        .write(|tx| {
-            latchkey_core::store::credentials::put(
-                tx,
-                user.id,
-                &sealed,
-                tokens["token_type"].as_str(),
-                &scopes,
-                Some(now - 1_000),
-            )
-        })
-        .unwrap();
-}
-
 fn discover_authorize_and_single_flight(provider: Provider) {
     let name = provider.name();
     let server = OauthServer::start_provider(provider, &[]);
@@ -127,7 +93,7 @@ fn discover_authorize_and_single_flight(provider: Provider) {
         .output()
         .unwrap());
 
-    expire_stored_token(&data);
+    common::expire_tokens(&data, "svc", "alice");
     let children: Vec<_> = (0..10)
         .map(|_| {
             latchkey(&data)

@@ -11,7 +11,6 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
 const SECRET: &str = "latchkey-basic-secret";
 
@@ -133,7 +132,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 #[test]
 fn gotomeeting_flow_from_the_cli() {
-    let server = OauthServer::start_with(&[("ACCESS_TOKEN_TTL", "4")]);
+    let server = OauthServer::start();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     setup(&server, &data);
@@ -306,7 +305,7 @@ fn gotomeeting_flow_from_the_cli() {
 
     // An expired token is refreshed on the way, with no word about it.
     let refreshes = block_on(server.token_requests("refresh_token"));
-    std::thread::sleep(Duration::from_millis(4200));
+    common::expire_tokens(&data, "demo", "alice");
     let sub = ok(run(
         &data,
         &["request", "demo", "alice", "GET", "/me", "--find", "sub"],

@@ -17,6 +17,8 @@ pub mod paths;
 pub mod presets;
 pub mod service;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 pub mod ts_bindings;
 pub mod user;
 pub mod vault;

@@ -21,3 +21,12 @@ pub fn latchkey_with_browser(data: &Path, browser: Option<PathBuf>) -> Command {
     }
     cmd
 }
+
+/// Moves the stored access token of `user` into the past (expired a minute
+/// ago), as the CLI sees the database: the next command must refresh it.
+/// No waiting on the wall clock, so a loaded machine cannot flake the test.
+pub fn expire_tokens(data: &Path, service: &str, user: &str) {
+    let app =
+        latchkey_core::Latchkey::open_with(Some(data), latchkey_core::KeySource::Keyring).unwrap();
+    latchkey_core::testing::expire_user_tokens(&app, service, user).unwrap();
+}

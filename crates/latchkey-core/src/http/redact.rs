@@ -199,9 +199,11 @@ impl Redactor {
     }
 
     /// A body's text: JSON keys redacted when it parses, values scrubbed always.
+    /// Any JSON document is scrubbed as parsed, a bare string too: its text
+    /// may hide a token behind escapes (`\/`, `\u0041`).
     pub fn body_text(&self, text: &str) -> String {
         match serde_json::from_str::<Value>(text) {
-            Ok(mut value) if value.is_object() || value.is_array() => {
+            Ok(mut value) => {
                 self.json(&mut value);
                 serde_json::to_string(&value).unwrap_or_else(|_| self.scrub(text))
             }
@@ -354,5 +356,15 @@ mod tests {
             r.scrub_bytes(b"\xff tok/en+1 \xfe"),
             b"\xff [redacted] \xfe".to_vec()
         );
+    }
+
+    /// Found by the redaction property: an answer that is a bare JSON
+    /// string, written with escaped slashes, kept the token readable.
+    #[test]
+    fn an_escaped_token_in_a_bare_json_string_is_redacted() {
+        let r = Redactor::new(&[Secret::new("tok/en+1")], &[]);
+        assert_eq!(r.body_text(r#""tok\/en+1""#), r#""[redacted]""#);
+        assert_eq!(r.body_text(r#""t\u006fk/en+1 ok""#), r#""[redacted] ok""#);
+        assert_eq!(r.body_text("12"), "12");
     }
 }

@@ -142,34 +142,57 @@ fn build(row: &BodyRow, path: &mut String, errors: &mut Vec<FieldError>) -> Valu
     }
 }
 
-/// A document as rows (the reverse of [`rows_to_json`]).
-pub fn json_to_rows(value: &Value) -> BodyRow {
-    to_row(String::new(), value)
+/// A document as rows (the reverse of [`rows_to_json`]). A member with an
+/// empty key is valid JSON but not a row the form can build (an empty key
+/// there means one was forgotten), so such a document is refused, naming
+/// where, rather than turned into rows that no longer build.
+pub fn json_to_rows(value: &Value) -> Result<BodyRow> {
+    let mut path = String::from("$");
+    to_row(String::new(), value, &mut path)
 }
 
-fn to_row(key: String, value: &Value) -> BodyRow {
+fn to_row(key: String, value: &Value, path: &mut String) -> Result<BodyRow> {
     let (kind, text, children) = match value {
         Value::Null => (RowType::Null, String::new(), Vec::new()),
         Value::Bool(b) => (RowType::Boolean, b.to_string(), Vec::new()),
         Value::Number(n) => (RowType::Number, n.to_string(), Vec::new()),
         Value::String(s) => (RowType::String, s.clone(), Vec::new()),
-        Value::Array(items) => (
-            RowType::Array,
-            String::new(),
-            items.iter().map(|v| to_row(String::new(), v)).collect(),
-        ),
-        Value::Object(map) => (
-            RowType::Object,
-            String::new(),
-            map.iter().map(|(k, v)| to_row(k.clone(), v)).collect(),
-        ),
+        Value::Array(items) => {
+            let mut children = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                push_index(path, i);
+                children.push(to_row(String::new(), item, path)?);
+                path.truncate(len);
+            }
+            (RowType::Array, String::new(), children)
+        }
+        Value::Object(map) => {
+            let mut children = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                if k.is_empty() {
+                    let whose = match row_name(path) {
+                        "the root" => "the body".to_string(),
+                        name => format!("`{name}`"),
+                    };
+                    return Err(Error::InvalidInput(format!(
+                        "{whose} has a member with an empty key, which the form cannot show: edit this body as raw JSON"
+                    )));
+                }
+                let len = path.len();
+                push_key(path, k);
+                children.push(to_row(k.clone(), v, path)?);
+                path.truncate(len);
+            }
+            (RowType::Object, String::new(), children)
+        }
     };
-    BodyRow {
+    Ok(BodyRow {
         key,
         kind,
         value: text,
         children,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -267,13 +290,44 @@ mod tests {
     #[test]
     fn documents_round_trip_through_rows() {
         let doc = json!({"z": 1, "a": [true, null, {"x y": "s"}], "n": -2.5, "e": {}});
-        let rows = json_to_rows(&doc);
+        let rows = json_to_rows(&doc).unwrap();
         assert_eq!(rows.children[0].key, "z");
         assert_eq!(rows.children[1].kind, RowType::Array);
         assert_eq!(rows_to_json(&rows).unwrap(), doc);
         assert_eq!(
-            rows_to_json(&json_to_rows(&json!("str"))).unwrap(),
+            rows_to_json(&json_to_rows(&json!("str")).unwrap()).unwrap(),
             json!("str")
+        );
+    }
+
+    /// Found by the round-trip property: the default float parser turned
+    /// this typed number into its neighbour.
+    #[test]
+    fn a_typed_number_is_built_exactly() {
+        let root = object(
+            "",
+            vec![row("n", RowType::Number, "4.410190845187848e-284")],
+        );
+        let doc = rows_to_json(&root).unwrap();
+        assert_eq!(doc["n"].as_f64(), Some(4.410190845187848e-284));
+        let back = json_to_rows(&doc).unwrap();
+        assert_eq!(back.children[0].value, "4.410190845187848e-284");
+    }
+
+    /// Found by the round-trip property: `{"": 1}` became a row with no key
+    /// that the builder then refused, so the body could not be sent.
+    #[test]
+    fn a_document_with_an_empty_key_is_refused_by_name_not_half_converted() {
+        let err = json_to_rows(&json!({"a": [{"ok": 1}, {"": null}]})).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::InvalidInput);
+        assert_eq!(
+            err.to_string(),
+            "`a[1]` has a member with an empty key, which the form cannot show: edit this body as raw JSON"
+        );
+        let err = json_to_rows(&json!({"": 1})).unwrap_err();
+        assert!(
+            err.to_string().starts_with("the body has a member"),
+            "{err}"
         );
     }
 }

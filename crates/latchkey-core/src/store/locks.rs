@@ -22,6 +22,16 @@ pub fn try_acquire(
     Ok(changed == 1)
 }
 
+/// Who holds `name` now, expired or not.
+pub fn holder(conn: &Connection, name: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT owner FROM locks WHERE name = ?1", [name], |row| {
+            row.get(0)
+        })
+        .optional()?)
+}
+
 /// Gives the lease back (only if `owner` still holds it).
 pub fn release(conn: &Connection, name: &str, owner: &str) -> Result<()> {
     conn.execute(

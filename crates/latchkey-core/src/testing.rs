@@ -1,0 +1,69 @@
+//! Test-only seams. Nothing in the app or the CLI calls these.
+//!
+//! Expiry tests used to wait on the wall clock for short-lived tokens, which
+//! flakes on a loaded machine (a token could expire mid-step, or not yet).
+//! Instead a test moves a stored token set's expiry into the past, through
+//! the same sealed write the refresh path uses, and the next use sees an
+//! expired token at once. The provider still considers the token valid,
+//! which is what "refresh ahead of expiry" is about anyway.
+
+use crate::error::Result;
+use crate::latchkey::Latchkey;
+use crate::oauth::tokens::{service_purpose, user_purpose, StoredTokens};
+use crate::store::{credentials, now_ms, service_tokens, users};
+
+/// How long ago the rewritten tokens "expired", and how long they "lived".
+const AGO_MS: i64 = 60_000;
+const LIFETIME_MS: i64 = 3_600_000;
+
+fn backdate(tokens: &mut StoredTokens) -> i64 {
+    let expired = now_ms() - AGO_MS;
+    tokens.expires_at = Some(expired);
+    tokens.obtained_at = Some(expired - LIFETIME_MS);
+    expired
+}
+
+/// Marks `user`'s stored access token of `service` as expired a minute ago
+/// (the refresh token and everything else unchanged).
+pub fn expire_user_tokens(app: &Latchkey, service: &str, user: &str) -> Result<()> {
+    let (_, user) = app.service_user(service, user)?;
+    let purpose = user_purpose(user.id);
+    let row = app
+        .store()
+        .read(|conn| credentials::get(conn, user.id))?
+        .ok_or_else(|| {
+            crate::Error::NotFound(format!("user `{}` has no tokens", user.external_id))
+        })?;
+    let mut tokens = StoredTokens::open(&*app.vault()?, &purpose, &row.tokens_sealed)?;
+    let expired = backdate(&mut tokens);
+    let sealed = tokens.seal(&*app.vault()?, &purpose)?;
+    app.store().write_durable(|tx| {
+        credentials::put(
+            tx,
+            user.id,
+            &sealed,
+            Some(&tokens.token_type),
+            &tokens.scopes,
+            Some(expired),
+        )?;
+        users::set_authorized(tx, user.id, &tokens.scopes, Some(expired), None)
+    })
+}
+
+/// Marks `service`'s client-credentials token as expired a minute ago.
+pub fn expire_service_token(app: &Latchkey, service: &str) -> Result<()> {
+    let service = app.get_service(service)?;
+    let purpose = service_purpose(service.id);
+    let row = app
+        .store()
+        .read(|conn| service_tokens::get(conn, service.id))?
+        .ok_or_else(|| {
+            crate::Error::NotFound(format!("service `{}` has no token", service.spec.slug))
+        })?;
+    let mut tokens = StoredTokens::open(&*app.vault()?, &purpose, &row.tokens_sealed)?;
+    let expired = backdate(&mut tokens);
+    let sealed = tokens.seal(&*app.vault()?, &purpose)?;
+    app.store().write_durable(|tx| {
+        service_tokens::put(tx, service.id, &sealed, &tokens.scopes, Some(expired))
+    })
+}
