@@ -44,23 +44,22 @@ impl Latchkey {
         let (stop, stopped) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("latchkey-model-watch".into())
-            .spawn(move || loop {
-                match stopped.recv_timeout(every) {
-                    Err(RecvTimeoutError::Timeout) => {}
-                    _ => break,
-                }
-                // A busy or briefly locked database is looked at next tick.
-                if let Ok(Some(changed)) = watch.poll() {
-                    let kinds = [
-                        (changed.services, ModelKind::Services),
-                        (changed.users, ModelKind::Users),
-                        (changed.history, ModelKind::History),
-                        (changed.other, ModelKind::Other),
-                    ]
-                    .into_iter()
-                    .filter_map(|(yes, kind)| yes.then_some(kind))
-                    .collect();
-                    on_change(ModelChanged { kinds });
+            .spawn(move || {
+                // Wakes every `every`; a message or a dropped sender stops it.
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                    // A busy or briefly locked database is looked at next tick.
+                    if let Ok(Some(changed)) = watch.poll() {
+                        let kinds = [
+                            (changed.services, ModelKind::Services),
+                            (changed.users, ModelKind::Users),
+                            (changed.history, ModelKind::History),
+                            (changed.other, ModelKind::Other),
+                        ]
+                        .into_iter()
+                        .filter_map(|(yes, kind)| yes.then_some(kind))
+                        .collect();
+                        on_change(ModelChanged { kinds });
+                    }
                 }
             })
             .map_err(|err| {
