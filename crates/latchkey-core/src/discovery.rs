@@ -9,8 +9,9 @@
 //! Every failure names the URL it tried. URLs in messages never carry a query
 //! string or credentials.
 
-use crate::auth_types::{ClientAuth, PkceMode};
 use crate::error::{Error, Result};
+use crate::model::{ClientAuth, PkceMode};
+use crate::net::{self, shown_input};
 use reqwest::{header, Client, StatusCode, Url};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -81,13 +82,7 @@ pub fn http_client() -> Result<Client> {
 
 /// [`http_client`] with another total timeout (tests use a short one).
 pub fn http_client_with_timeout(total: Duration) -> Result<Client> {
-    Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT.min(total))
-        .timeout(total)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(format!("Latchkey/{}", crate::VERSION))
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
+    crate::net::client(CONNECT_TIMEOUT.min(total), Some(total))
 }
 
 /// Fetches every well-known document of the issuer, checks each against
@@ -303,7 +298,7 @@ async fn fetch(client: &Client, url: &Url) -> Result<Fetched> {
         .header(header::ACCEPT, "application/json")
         .send()
         .await
-        .map_err(|e| network_error(&shown_url, &e))?;
+        .map_err(|e| network_error(&shown_url, e))?;
     let status = response.status();
     if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
         return miss(true, format!("answered HTTP {}", status.as_u16()));
@@ -341,7 +336,7 @@ async fn fetch(client: &Client, url: &Url) -> Result<Fetched> {
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| network_error(&shown_url, &e))?
+        .map_err(|e| network_error(&shown_url, e))?
     {
         if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
             return miss(
@@ -493,27 +488,11 @@ fn no_document(failures: &[Miss]) -> Error {
     ))
 }
 
-fn network_error(url: &str, err: &reqwest::Error) -> Error {
-    let detail = if err.is_timeout() {
-        "no answer in time (timed out)".to_string()
-    } else {
-        // The innermost cause says what happened ("Connection refused",
-        // "failed to lookup address"); the outer ones repeat the URL.
-        let mut source: &dyn std::error::Error = err;
-        while let Some(inner) = source.source() {
-            source = inner;
-        }
-        let cause = source.to_string();
-        if err.is_connect() {
-            format!("could not connect ({cause})")
-        } else {
-            cause
-        }
-    };
-    Error::Network {
-        url: url.to_string(),
-        detail,
+fn network_error(url: &str, err: reqwest::Error) -> Error {
+    if err.is_timeout() {
+        return net::network_error_with(url, "no answer in time (timed out)".into(), err);
     }
+    net::network_error(url, err)
 }
 
 fn status_text(status: StatusCode) -> String {
@@ -525,24 +504,7 @@ fn status_text(status: StatusCode) -> String {
 
 /// A URL as shown in messages: no credentials, query or fragment.
 fn shown(url: &Url) -> String {
-    let mut url = url.clone();
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_query(None);
-    url.set_fragment(None);
-    url.to_string()
-}
-
-/// Text that failed to parse as a URL, shortened and without anything after
-/// `?` or `#`, so a pasted link with a token in it is not echoed back.
-fn shown_input(text: &str) -> String {
-    let cut = text.split(['?', '#']).next().unwrap_or("");
-    let short: String = cut.chars().take(200).collect();
-    if short.len() < text.len() {
-        format!("{short}…")
-    } else {
-        short
-    }
+    net::shown_url(url, None)
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use super::client::{missing_endpoint, Grant};
 use super::errors::token_error;
 use super::lock::Lease;
 use super::tokens::{service_purpose, StoredTokens, ValidToken};
-use crate::auth_types::AuthKind;
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::AuthKind;
 use crate::service::Service;
 use crate::store::{now_ms, service_tokens};
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub struct ServiceTokenState {
 
 /// The state of the service's own token; `None` for services whose tokens
 /// belong to users.
-pub fn token_state(app: &Latchkey, service: &Service) -> Result<Option<ServiceTokenState>> {
+pub fn token_state(app: &Context<'_>, service: &Service) -> Result<Option<ServiceTokenState>> {
     if service.spec.auth_kind != AuthKind::ClientCredentials {
         return Ok(None);
     }
@@ -53,7 +53,7 @@ pub fn token_state(app: &Latchkey, service: &Service) -> Result<Option<ServiceTo
     }))
 }
 
-fn read(app: &Latchkey, service_id: i64) -> Result<Option<(StoredTokens, i64)>> {
+fn read(app: &Context<'_>, service_id: i64) -> Result<Option<(StoredTokens, i64)>> {
     match app
         .store()
         .read(|conn| service_tokens::get(conn, service_id))?
@@ -71,7 +71,11 @@ fn read(app: &Latchkey, service_id: i64) -> Result<Option<(StoredTokens, i64)>> 
 }
 
 /// The service's token; `force` fetches a new one.
-pub async fn service_token(app: &Latchkey, service: &Service, force: bool) -> Result<ValidToken> {
+pub async fn service_token(
+    app: &Context<'_>,
+    service: &Service,
+    force: bool,
+) -> Result<ValidToken> {
     let slug = &service.spec.slug;
     if service.spec.auth_kind != AuthKind::ClientCredentials {
         return Err(Error::InvalidInput(format!(

@@ -2,8 +2,8 @@
 //! carrying a body or token.
 
 use super::normalize::clean;
-use crate::auth_types::ClientAuth;
 use crate::error::Error;
+use crate::model::ClientAuth;
 use crate::service::Service;
 use oauth2::{ErrorResponseType, RequestTokenError, StandardErrorResponse};
 

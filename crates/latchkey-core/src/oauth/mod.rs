@@ -14,6 +14,7 @@
 pub(crate) mod client;
 pub(crate) mod client_credentials;
 pub(crate) mod complete;
+mod context;
 pub(crate) mod device;
 pub(crate) mod errors;
 mod events;
@@ -30,6 +31,7 @@ mod settings;
 pub(crate) mod tokens;
 
 pub use client_credentials::ServiceTokenState;
+pub(crate) use context::Context;
 pub use device::{DeviceAuthorization, DevicePrompt};
 pub use events::{AuthEvent, AuthEventKind};
 pub use id_token::IdentityClaims;

@@ -5,11 +5,11 @@
 use super::client::Grant;
 use super::errors::to_error;
 use super::tokens::{user_purpose, StoredTokens};
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::{User, UserStatus};
 use crate::service::Service;
 use crate::store::{credentials, pending, users};
-use crate::user::{User, UserStatus};
 use oauth2::{AccessToken, RefreshToken, StandardRevocableToken};
 use serde::Serialize;
 use ts_rs::TS;
@@ -47,7 +47,7 @@ pub enum ProviderRevocation {
 /// Revokes and forgets the user's tokens. When the provider refuses (or
 /// cannot be reached) nothing local changes unless `force`.
 pub async fn sign_out(
-    app: &Latchkey,
+    app: &Context<'_>,
     service: &Service,
     user: &User,
     force: bool,
@@ -124,7 +124,7 @@ fn sign_out_message(
     }
 }
 
-async fn revoke(app: &Latchkey, service: &Service, tokens: &StoredTokens) -> Result<()> {
+async fn revoke(app: &Context<'_>, service: &Service, tokens: &StoredTokens) -> Result<()> {
     let grant = Grant::new(app, service, None)?;
     let what = format!("the revocation endpoint of `{}`", service.spec.slug);
     let mut list = Vec::new();
