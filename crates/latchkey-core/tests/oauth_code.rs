@@ -341,3 +341,55 @@ async fn pasted_redirect_and_bare_code_complete_once() {
     assert_eq!(user.status, UserStatus::Authorized);
     assert_ne!(sealed_row(&app, user.id), before);
 }
+
+/// A pasted redirect without `state` (or a bare code) is refused unless the
+/// service uses PKCE S256; the address with its `state` still works.
+#[tokio::test]
+async fn a_pasted_code_without_state_needs_pkce_s256() {
+    let server = OauthServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let app = setup(tmp.path(), &server, BASIC);
+    // Where the remote browser lands: a listener that just takes the request.
+    let landing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = landing.local_addr().unwrap().port();
+    let mut input = latchkey_core::ServiceInput::from(&app.get_service("svc").unwrap().spec);
+    input.pkce = latchkey_core::PkceMode::Off;
+    input.redirect_uri = Some(format!("http://127.0.0.1:{port}/callback"));
+    app.update_service("svc", &input).unwrap();
+    std::thread::spawn(move || {
+        for stream in landing.incoming().take(1).flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    let link = app.login_link("svc", "alice").unwrap();
+    let landed = tokio::task::spawn_blocking(move || browse(&link.url, "allow"));
+    let log = landed.await.unwrap();
+    let redirect = log["callback"].as_str().unwrap_or_default().to_string();
+    assert!(redirect.contains("state="), "{log}");
+    let url = url::Url::parse(&redirect).unwrap();
+    let code = url
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .to_string();
+    let without_state = format!("{}?code={code}", redirect.split('?').next().unwrap());
+    for pasted in [without_state.as_str(), code.as_str()] {
+        let err = app
+            .complete_from_pasted("svc", "alice", pasted)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+        assert!(err.to_string().contains("does not use PKCE S256"), "{err}");
+    }
+    assert_eq!(server.token_requests("authorization_code").await, 0);
+    let user = app
+        .complete_from_pasted("svc", "alice", &redirect)
+        .await
+        .unwrap();
+    assert_eq!(user.status, UserStatus::Authorized);
+}
