@@ -7,6 +7,8 @@ pub mod app_info;
 pub mod auth_types;
 pub mod discovery;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod http;
 pub mod json;
 pub mod keyring_probe;
