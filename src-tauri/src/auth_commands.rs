@@ -4,7 +4,7 @@
 use crate::state::AppState;
 use latchkey_core::oauth::{DevicePrompt, LoginLink};
 use latchkey_core::DEFAULT_LOGIN_TIMEOUT;
-use latchkey_core::{ErrorPayload, User};
+use latchkey_core::{ErrorPayload, SignOut, User};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -90,14 +90,15 @@ pub async fn refresh_user(
     Ok(core.get_user(&service, &user)?)
 }
 
-/// Revokes at the provider (when it can), then deletes the local tokens.
+/// Revokes at the provider (when it can), then deletes the local tokens;
+/// says which of the two happened.
 #[tauri::command]
 pub async fn sign_out(
     state: State<'_, AppState>,
     service: String,
     user: String,
     force: bool,
-) -> CmdResult<User> {
+) -> CmdResult<SignOut> {
     let core = state.latchkey()?;
     Ok(core.sign_out(&service, &user, force).await?)
 }

@@ -82,5 +82,8 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
         .contains("Authorized"));
     app.click(&app.button("Sign out"));
     app.click(&app.wait_for("dialog.confirm[open] [data-testid=confirm]", WAIT));
+    app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
+        t.contains("the provider revoked the tokens")
+    });
     app.wait_for_text("table.users", WAIT, |t| t.contains("Revoked"));
 }

@@ -132,13 +132,28 @@ pub fn authorize(app: &Latchkey, args: &AuthorizeArgs<'_>, json: bool) -> Result
     Ok(())
 }
 
-/// Prints the access token alone, for `$(latchkey token ...)`.
-pub fn token(app: &Latchkey, service: &str, user: Option<&str>, refresh: bool) -> Result<()> {
+/// Prints the access token alone, for `$(latchkey token ...)`; with
+/// `--json`, `{access_token, token_type, expires_at, scopes}`.
+pub fn token(
+    app: &Latchkey,
+    service: &str,
+    user: Option<&str>,
+    refresh: bool,
+    json: bool,
+) -> Result<()> {
     let rt = runtime()?;
     let token = match user {
         Some(user) => rt.block_on(app.access_token(service, user, refresh))?,
         None => rt.block_on(app.service_token(service, refresh))?,
     };
+    if json {
+        return output::json(&serde_json::json!({
+            "access_token": token.access_token.expose(),
+            "token_type": token.token_type,
+            "expires_at": token.expires_at,
+            "scopes": token.scopes,
+        }));
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}", token.access_token.expose());
     if std::io::stdout().is_terminal() {
@@ -153,11 +168,39 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
         None => app.list_services()?,
     };
     let mut users: Vec<User> = Vec::new();
+    let mut service_tokens = Vec::new();
     for s in &services {
         users.extend(app.list_users(&s.spec.slug)?);
+        service_tokens.extend(app.service_token_state(&s.spec.slug)?);
     }
     if json {
-        return output::json(&users);
+        return output::json(&serde_json::json!({
+            "users": users,
+            "service_tokens": service_tokens,
+        }));
+    }
+    if !service_tokens.is_empty() {
+        let rows: Vec<Vec<String>> = service_tokens
+            .iter()
+            .map(|t| {
+                vec![
+                    t.service_slug.clone(),
+                    t.state.clone(),
+                    scopes(&t.scopes),
+                    if t.state == "none" {
+                        "-".into()
+                    } else {
+                        expiry(t.expires_at)
+                    },
+                ]
+            })
+            .collect();
+        println!("Service tokens (client credentials):");
+        output::table(&["SERVICE", "TOKEN", "SCOPES", "EXPIRES"], &rows);
+        if users.is_empty() {
+            return Ok(());
+        }
+        println!();
     }
     if users.is_empty() {
         println!("No users yet: `latchkey user add SERVICE ID` adds one.");
@@ -189,14 +232,11 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
 
 pub fn revoke(app: &Latchkey, service: &str, user: &str, force: bool, json: bool) -> Result<()> {
     let rt = runtime()?;
-    let user = rt.block_on(app.sign_out(service, user, force))?;
+    let done = rt.block_on(app.sign_out(service, user, force))?;
     if json {
-        return output::json(&user);
+        return output::json(&done);
     }
-    println!(
-        "Signed out `{}` of service `{}`: tokens revoked and removed (status {}).",
-        user.external_id, user.service_slug, user.status
-    );
+    println!("{}", done.message);
     Ok(())
 }
 

@@ -79,7 +79,8 @@ enum Command {
         #[arg(long, conflicts_with = "user")]
         client_credentials: bool,
     },
-    /// Print a valid access token (refreshing it if needed) and nothing else.
+    /// Print a valid access token (refreshing it if needed) and nothing else;
+    /// with --json, {access_token, token_type, expires_at, scopes}.
     Token {
         service: String,
         /// Leave out for a client-credentials service's own token.
@@ -88,7 +89,8 @@ enum Command {
         #[arg(long)]
         refresh: bool,
     },
-    /// Users with their status, scopes and time to expiry.
+    /// Users with their status, scopes and time to expiry, and the
+    /// client-credentials services' own tokens.
     Status { service: Option<String> },
     /// Send a request as a user and print the body (or, with --find/--path, one value).
     Request(Box<request_cmd::RequestArgs>),
@@ -187,7 +189,7 @@ fn run_core(cli: &Cli) -> latchkey_core::Result<()> {
             service,
             user,
             refresh,
-        } => auth_cmd::token(&open()?, service, user.as_deref(), *refresh),
+        } => auth_cmd::token(&open()?, service, user.as_deref(), *refresh, json),
         Command::Status { service } => auth_cmd::status(&open()?, service.as_deref(), json),
         Command::Revoke {
             service,

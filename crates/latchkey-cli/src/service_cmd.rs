@@ -324,13 +324,26 @@ fn wants_secret(input: &ServiceInput) -> bool {
     ) && input.client_auth != ClientAuth::None
 }
 
-/// Runs the core's async discovery to completion.
-fn discover(issuer: &str, input: ServiceInput) -> Result<ServiceInput> {
+/// Runs the core's async discovery to completion and says on stderr where
+/// each endpoint came from.
+fn discover(issuer: &str, mut input: ServiceInput) -> Result<ServiceInput> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|err| Error::Internal(format!("cannot start the async runtime: {err}")))?;
-    runtime.block_on(latchkey_core::service::discover_into(issuer, input))
+    let found = runtime.block_on(async {
+        let client = latchkey_core::discovery::http_client()?;
+        latchkey_core::discovery::discover(&client, issuer).await
+    })?;
+    eprintln!("Discovered from {}:", found.documents.join(" + "));
+    for source in &found.endpoint_sources {
+        eprintln!(
+            "  {:<31} {}  (from {})",
+            source.endpoint, source.url, source.document_url
+        );
+    }
+    input.apply_discovery(&found);
+    Ok(input)
 }
 
 fn read_document(file: &PathBuf) -> Result<String> {

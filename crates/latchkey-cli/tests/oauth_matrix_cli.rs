@@ -66,7 +66,14 @@ fn discover_authorize_and_single_flight(provider: Provider) {
     let server = OauthServer::start_provider(provider, &[]);
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    setup(&server, &data);
+    let added = setup(&server, &data);
+    assert!(
+        added.contains(&format!(
+            "revocation_endpoint             {}  (from ",
+            server.endpoint("revocation_endpoint")
+        )),
+        "{name}: where each endpoint came from: {added}"
+    );
     let shown = ok(latchkey(&data)
         .args(["service", "show", "svc", "--json"])
         .output()
@@ -80,6 +87,11 @@ fn discover_authorize_and_single_flight(provider: Provider) {
     assert_eq!(
         shown["authorize_url"].as_str(),
         Some(server.endpoint("authorization_endpoint").as_str()),
+        "{name}: {shown}"
+    );
+    assert_eq!(
+        shown["revocation_url"].as_str(),
+        Some(server.endpoint("revocation_endpoint").as_str()),
         "{name}: {shown}"
     );
 
@@ -137,4 +149,140 @@ fn oidc_provider_discovery_authorize_and_cross_process_single_flight() {
 #[test]
 fn dot_discovery_authorize_and_cross_process_single_flight() {
     discover_authorize_and_single_flight(Provider::DjangoOauthToolkit);
+}
+
+/// `revoke` says whether the provider was told: without a revocation URL
+/// the tokens are only removed here (and `--json` says
+/// `revoked_at_provider: false`); with one, the provider revokes them.
+#[test]
+fn revoke_says_whether_the_provider_was_told() {
+    let server = OauthServer::start_provider(Provider::DjangoOauthToolkit, &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    setup(&server, &data);
+    ok(latchkey(&data)
+        .args(["service", "edit", "svc", "--revocation-url", ""])
+        .output()
+        .unwrap());
+    let authorize = || {
+        ok(latchkey(&data)
+            .args(["authorize", "svc", "alice", "--timeout", "60"])
+            .output()
+            .unwrap())
+    };
+    authorize();
+    let out = latchkey(&data)
+        .args(["revoke", "svc", "alice", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["revoked_at_provider"], false, "{done}");
+    assert_eq!(done["provider"], "no_revocation_url", "{done}");
+    assert_eq!(done["user"]["status"], "revoked", "{done}");
+
+    authorize();
+    let said = ok(latchkey(&data)
+        .args(["revoke", "svc", "alice"])
+        .output()
+        .unwrap());
+    assert!(
+        said.contains("removed locally; the provider was not told (no revocation URL)"),
+        "{said}"
+    );
+    assert!(!said.contains("revoked and removed"), "{said}");
+
+    ok(latchkey(&data)
+        .args(["service", "edit", "svc", "--revocation-url"])
+        .arg(server.endpoint("revocation_endpoint"))
+        .output()
+        .unwrap());
+    authorize();
+    let out = latchkey(&data)
+        .args(["revoke", "svc", "alice", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["revoked_at_provider"], true, "{done}");
+    assert_eq!(done["provider"], "revoked", "{done}");
+}
+
+/// `token --json` is `{access_token, token_type, expires_at, scopes}`, and
+/// `status` shows a client-credentials service's own token.
+#[test]
+fn token_json_and_status_show_the_service_token() {
+    let server = OauthServer::start_provider(Provider::DjangoOauthToolkit, &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (id, secret) = Provider::DjangoOauthToolkit.client_credentials_client();
+    let mut child = latchkey(&data)
+        .args(["service", "add", "cc", "--auth-kind", "client_credentials"])
+        .args(["--token-url", &server.endpoint("token_endpoint")])
+        .args([
+            "--client-id",
+            id,
+            "--client-secret-stdin",
+            "--scopes",
+            "meetings",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(secret.as_bytes())
+        .unwrap();
+    ok(child.wait_with_output().unwrap());
+    let status = |extra: &[&str]| {
+        let out = latchkey(&data).args(extra).arg("status").output().unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let before: serde_json::Value = serde_json::from_str(&status(&["--json"])).unwrap();
+    assert_eq!(
+        before["service_tokens"][0]["service_slug"], "cc",
+        "{before}"
+    );
+    assert_eq!(before["service_tokens"][0]["state"], "none", "{before}");
+
+    let out = latchkey(&data)
+        .args(["--json", "token", "cc"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let token: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = token.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["access_token", "token_type", "expires_at", "scopes"]);
+    assert!(token["token_type"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case("bearer"));
+    assert_eq!(token["scopes"], serde_json::json!(["meetings"]));
+    assert!(token["expires_at"].as_i64().unwrap() > latchkey_core::store::now_ms());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    assert_eq!(
+        rt.block_on(server.api_status(token["access_token"].as_str().unwrap())),
+        200
+    );
+
+    let after: serde_json::Value = serde_json::from_str(&status(&["--json"])).unwrap();
+    assert_eq!(after["service_tokens"][0]["state"], "valid", "{after}");
+    assert_eq!(
+        after["service_tokens"][0]["scopes"],
+        serde_json::json!(["meetings"])
+    );
+    let table = status(&[]);
+    assert!(
+        table.contains("Service tokens") && table.contains("valid") && table.contains("expires in"),
+        "{table}"
+    );
+    assert!(!table.contains(token["access_token"].as_str().unwrap()));
 }

@@ -1,11 +1,17 @@
 //! Endpoint discovery from an issuer URL: RFC 8414 authorization server
-//! metadata first, then OpenID Connect Discovery 1.0.
+//! metadata (path insertion), OpenID Connect Discovery 1.0, and the RFC 8414
+//! document appended to the issuer's path (where servers mounted under a
+//! path, such as django-oauth-toolkit at `/o/`, publish it). Every document
+//! that answers is checked against the issuer on its own; what they say is
+//! merged, the first to name an endpoint giving it, and each endpoint keeps
+//! the URL of the document it came from.
 //!
 //! Every failure names the URL it tried. URLs in messages never carry a query
 //! string or credentials.
 
-use crate::auth_types::{ClientAuth, PkceMode};
 use crate::error::{Error, Result};
+use crate::model::{ClientAuth, PkceMode};
+use crate::net::{self, shown_input};
 use reqwest::{header, Client, StatusCode, Url};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -30,10 +36,25 @@ pub struct DiscoveredEndpoints {
     pub code_challenge_methods_supported: Vec<String>,
     pub token_endpoint_auth_methods_supported: Vec<String>,
     pub grant_types_supported: Vec<String>,
-    /// The well-known URL that answered.
+    /// The first well-known URL that answered with a usable document.
     pub document_url: String,
+    /// Every document used, in the order they were asked.
+    pub documents: Vec<String>,
+    /// Where each endpoint found came from.
+    pub endpoint_sources: Vec<EndpointSource>,
+    /// RFC 9207: the server puts `iss` in its authorization responses.
+    pub authorization_response_iss_parameter_supported: bool,
     pub suggested_pkce: PkceMode,
     pub suggested_client_auth: ClientAuth,
+}
+
+/// One endpoint and the discovery document that named it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct EndpointSource {
+    /// The metadata field, e.g. `revocation_endpoint`.
+    pub endpoint: String,
+    pub url: String,
+    pub document_url: String,
 }
 
 /// The metadata fields Latchkey reads; others are ignored.
@@ -49,6 +70,7 @@ struct Metadata {
     code_challenge_methods_supported: Option<Vec<String>>,
     token_endpoint_auth_methods_supported: Option<Vec<String>>,
     grant_types_supported: Option<Vec<String>>,
+    authorization_response_iss_parameter_supported: Option<bool>,
 }
 
 /// A client for talking to authorization servers: bounded waits, no
@@ -60,42 +82,106 @@ pub fn http_client() -> Result<Client> {
 
 /// [`http_client`] with another total timeout (tests use a short one).
 pub fn http_client_with_timeout(total: Duration) -> Result<Client> {
-    Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT.min(total))
-        .timeout(total)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(format!("Latchkey/{}", crate::VERSION))
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))
+    crate::net::client(CONNECT_TIMEOUT.min(total), Some(total))
 }
 
-/// Fetches and validates the issuer's metadata: RFC 8414 first, then OpenID
-/// Connect, taking the first valid document.
+/// Fetches every well-known document of the issuer, checks each against
+/// the issuer, and merges the ones that pass (earlier documents win).
+/// A document for another issuer is never used; if none is usable, the
+/// error names each URL and why.
 pub async fn discover(client: &Client, issuer: &str) -> Result<DiscoveredEndpoints> {
     let issuer = issuer.trim();
     let issuer_url = parse_issuer(issuer)?;
     let mut failures = Vec::new();
+    let mut found: Option<DiscoveredEndpoints> = None;
+    let mut refused: Option<Error> = None;
     for url in well_known_urls(&issuer_url) {
         match fetch(client, &url).await? {
-            Fetched::Document(meta) => return endpoints(issuer, &url, meta),
+            Fetched::Document(meta) => match endpoints(issuer, &url, meta) {
+                Ok(doc) => {
+                    found = Some(match found {
+                        None => doc,
+                        Some(earlier) => merge(earlier, doc),
+                    })
+                }
+                Err(err) => {
+                    failures.push(Miss {
+                        url: shown(&url),
+                        not_found: false,
+                        reason: err.to_string(),
+                    });
+                    refused.get_or_insert(err);
+                }
+            },
             Fetched::Failed(miss) => failures.push(miss),
         }
     }
-    Err(no_document(&failures))
+    match (found, refused) {
+        (Some(found), _) => Ok(found),
+        // One document said something wrong (another issuer, no token
+        // endpoint): that is the message to act on.
+        (None, Some(err)) => Err(err),
+        (None, None) => Err(no_document(&failures)),
+    }
 }
 
-/// Suggests a PKCE mode: S256 unless the server lists only `plain`, or lists
-/// methods without either. An absent list says nothing, and OAuth 2.0
-/// Security BCP (RFC 9700) asks clients to use S256 anyway.
-pub fn suggest_pkce(code_challenge_methods_supported: &[String]) -> PkceMode {
-    let has = |m: &str| code_challenge_methods_supported.iter().any(|x| x == m);
-    if code_challenge_methods_supported.is_empty() || has("S256") {
-        PkceMode::S256
-    } else if has("plain") {
-        PkceMode::Plain
-    } else {
-        PkceMode::Off
+/// `earlier` completed by `later`: endpoints and lists `earlier` lacks.
+fn merge(mut earlier: DiscoveredEndpoints, later: DiscoveredEndpoints) -> DiscoveredEndpoints {
+    let fill = |mine: &mut Option<String>, theirs: Option<String>| {
+        if mine.is_none() {
+            *mine = theirs;
+        }
+    };
+    fill(
+        &mut earlier.authorization_endpoint,
+        later.authorization_endpoint,
+    );
+    fill(&mut earlier.revocation_endpoint, later.revocation_endpoint);
+    fill(
+        &mut earlier.device_authorization_endpoint,
+        later.device_authorization_endpoint,
+    );
+    fill(&mut earlier.userinfo_endpoint, later.userinfo_endpoint);
+    let fill_list = |mine: &mut Vec<String>, theirs: Vec<String>| {
+        if mine.is_empty() {
+            *mine = theirs;
+        }
+    };
+    fill_list(&mut earlier.scopes_supported, later.scopes_supported);
+    fill_list(
+        &mut earlier.code_challenge_methods_supported,
+        later.code_challenge_methods_supported,
+    );
+    fill_list(
+        &mut earlier.token_endpoint_auth_methods_supported,
+        later.token_endpoint_auth_methods_supported,
+    );
+    fill_list(
+        &mut earlier.grant_types_supported,
+        later.grant_types_supported,
+    );
+    earlier.authorization_response_iss_parameter_supported |=
+        later.authorization_response_iss_parameter_supported;
+    for source in later.endpoint_sources {
+        if !earlier
+            .endpoint_sources
+            .iter()
+            .any(|s| s.endpoint == source.endpoint)
+        {
+            earlier.endpoint_sources.push(source);
+        }
     }
+    earlier.documents.extend(later.documents);
+    earlier.suggested_client_auth =
+        suggest_client_auth(&earlier.token_endpoint_auth_methods_supported);
+    earlier
+}
+
+/// Discovery always proposes PKCE S256, whatever the server lists: RFC 7636
+/// makes S256 mandatory to implement, and RFC 9700 asks clients to use it.
+/// `plain` or `off` are for a person to choose, knowingly.
+pub fn suggest_pkce(_code_challenge_methods_supported: &[String]) -> PkceMode {
+    PkceMode::S256
 }
 
 /// Suggests client authentication. An absent list means
@@ -165,15 +251,23 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// The two places to look, in order. RFC 8414 §3.1 inserts the well-known
-/// segment between host and path; OpenID Connect Discovery §4 appends it.
-fn well_known_urls(issuer: &Url) -> [Url; 2] {
+/// The places to look, in order. RFC 8414 §3.1 inserts the well-known
+/// segment between host and path; OpenID Connect Discovery §4 appends it;
+/// many servers under a path also append the RFC 8414 segment (the same
+/// URL as the first when the issuer has no path, so asked once).
+fn well_known_urls(issuer: &Url) -> Vec<Url> {
     let path = issuer.path().trim_end_matches('/');
     let mut rfc8414 = issuer.clone();
     rfc8414.set_path(&format!("/.well-known/oauth-authorization-server{path}"));
     let mut oidc = issuer.clone();
     oidc.set_path(&format!("{path}/.well-known/openid-configuration"));
-    [rfc8414, oidc]
+    let mut appended = issuer.clone();
+    appended.set_path(&format!("{path}/.well-known/oauth-authorization-server"));
+    let mut urls = vec![rfc8414, oidc];
+    if !urls.contains(&appended) {
+        urls.push(appended);
+    }
+    urls
 }
 
 enum Fetched {
@@ -204,7 +298,7 @@ async fn fetch(client: &Client, url: &Url) -> Result<Fetched> {
         .header(header::ACCEPT, "application/json")
         .send()
         .await
-        .map_err(|e| network_error(&shown_url, &e))?;
+        .map_err(|e| network_error(&shown_url, e))?;
     let status = response.status();
     if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
         return miss(true, format!("answered HTTP {}", status.as_u16()));
@@ -242,7 +336,7 @@ async fn fetch(client: &Client, url: &Url) -> Result<Fetched> {
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| network_error(&shown_url, &e))?
+        .map_err(|e| network_error(&shown_url, e))?
     {
         if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
             return miss(
@@ -308,23 +402,50 @@ fn endpoints(issuer: &str, url: &Url, meta: Metadata) -> Result<DiscoveredEndpoi
     let auth_methods = meta
         .token_endpoint_auth_methods_supported
         .unwrap_or_default();
+    let revocation_endpoint = endpoint(&at, "revocation_endpoint", meta.revocation_endpoint)?;
+    let device_authorization_endpoint = endpoint(
+        &at,
+        "device_authorization_endpoint",
+        meta.device_authorization_endpoint,
+    )?;
+    let userinfo_endpoint = endpoint(&at, "userinfo_endpoint", meta.userinfo_endpoint)?;
+    let endpoint_sources = [
+        ("authorization_endpoint", &authorization_endpoint),
+        ("token_endpoint", &Some(token_endpoint.clone())),
+        ("revocation_endpoint", &revocation_endpoint),
+        (
+            "device_authorization_endpoint",
+            &device_authorization_endpoint,
+        ),
+        ("userinfo_endpoint", &userinfo_endpoint),
+    ]
+    .into_iter()
+    .filter_map(|(name, url)| {
+        url.as_ref().map(|url| EndpointSource {
+            endpoint: name.to_string(),
+            url: url.clone(),
+            document_url: at.clone(),
+        })
+    })
+    .collect();
     Ok(DiscoveredEndpoints {
         issuer: doc_issuer,
         authorization_endpoint,
         token_endpoint,
-        revocation_endpoint: endpoint(&at, "revocation_endpoint", meta.revocation_endpoint)?,
-        device_authorization_endpoint: endpoint(
-            &at,
-            "device_authorization_endpoint",
-            meta.device_authorization_endpoint,
-        )?,
-        userinfo_endpoint: endpoint(&at, "userinfo_endpoint", meta.userinfo_endpoint)?,
+        revocation_endpoint,
+        device_authorization_endpoint,
+        userinfo_endpoint,
         scopes_supported: meta.scopes_supported.unwrap_or_default(),
         suggested_pkce: suggest_pkce(&code_challenge_methods),
         suggested_client_auth: suggest_client_auth(&auth_methods),
         code_challenge_methods_supported: code_challenge_methods,
         token_endpoint_auth_methods_supported: auth_methods,
         grant_types_supported: grant_types,
+        documents: vec![at.clone()],
+        endpoint_sources,
+        authorization_response_iss_parameter_supported: meta
+            .authorization_response_iss_parameter_supported
+            .unwrap_or(false),
         document_url: at,
     })
 }
@@ -367,27 +488,11 @@ fn no_document(failures: &[Miss]) -> Error {
     ))
 }
 
-fn network_error(url: &str, err: &reqwest::Error) -> Error {
-    let detail = if err.is_timeout() {
-        "no answer in time (timed out)".to_string()
-    } else {
-        // The innermost cause says what happened ("Connection refused",
-        // "failed to lookup address"); the outer ones repeat the URL.
-        let mut source: &dyn std::error::Error = err;
-        while let Some(inner) = source.source() {
-            source = inner;
-        }
-        let cause = source.to_string();
-        if err.is_connect() {
-            format!("could not connect ({cause})")
-        } else {
-            cause
-        }
-    };
-    Error::Network {
-        url: url.to_string(),
-        detail,
+fn network_error(url: &str, err: reqwest::Error) -> Error {
+    if err.is_timeout() {
+        return net::network_error_with(url, "no answer in time (timed out)".into(), err);
     }
+    net::network_error(url, err)
 }
 
 fn status_text(status: StatusCode) -> String {
@@ -399,24 +504,7 @@ fn status_text(status: StatusCode) -> String {
 
 /// A URL as shown in messages: no credentials, query or fragment.
 fn shown(url: &Url) -> String {
-    let mut url = url.clone();
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_query(None);
-    url.set_fragment(None);
-    url.to_string()
-}
-
-/// Text that failed to parse as a URL, shortened and without anything after
-/// `?` or `#`, so a pasted link with a token in it is not echoed back.
-fn shown_input(text: &str) -> String {
-    let cut = text.split(['?', '#']).next().unwrap_or("");
-    let short: String = cut.chars().take(200).collect();
-    if short.len() < text.len() {
-        format!("{short}…")
-    } else {
-        short
-    }
+    net::shown_url(url, None)
 }
 
 #[cfg(test)]

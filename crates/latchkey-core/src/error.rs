@@ -56,7 +56,13 @@ pub enum Error {
     /// A server could not be reached or did not answer in time. `url` never
     /// carries a query string (tokens can hide there).
     #[error("cannot reach {url}: {detail}")]
-    Network { url: String, detail: String },
+    Network {
+        url: String,
+        detail: String,
+        /// The transport's own error, for logs and `source()` chains.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 
     /// A provider answered, but not with what the standard requires.
     #[error("{0}")]
@@ -160,6 +166,15 @@ impl Error {
                 Error::Validation(fields) => fields.clone(),
                 _ => Vec::new(),
             },
+        }
+    }
+
+    /// A server that could not be reached, with no lower error to keep.
+    pub fn network(url: impl Into<String>, detail: impl Into<String>) -> Self {
+        Error::Network {
+            url: url.into(),
+            detail: detail.into(),
+            source: None,
         }
     }
 

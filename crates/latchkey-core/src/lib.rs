@@ -4,7 +4,8 @@
 //! over the functions exported here.
 
 pub mod app_info;
-pub mod auth_types;
+// Old paths of types that moved to `model`, kept while callers move over.
+pub use model::{auth_types, user};
 pub mod discovery;
 pub mod error;
 #[cfg(feature = "fuzzing")]
@@ -14,6 +15,8 @@ pub mod json;
 pub mod keyring_probe;
 pub mod latchkey;
 pub mod local_api;
+pub mod model;
+mod net;
 pub mod oauth;
 pub mod paths;
 pub mod presets;
@@ -22,25 +25,24 @@ pub mod store;
 #[doc(hidden)]
 pub mod testing;
 pub mod ts_bindings;
-pub mod user;
 pub mod vault;
 
 pub use app_info::{app_info, AppInfo};
-pub use auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 pub use discovery::DiscoveredEndpoints;
 pub use error::{Error, ErrorCode, ErrorPayload, FieldError, Result};
 pub use keyring_probe::{KeyringState, KeyringStatus};
 pub use latchkey::{ancestors, SendInput, SendOutcome, SendRequest, Sent};
 pub use latchkey::{Latchkey, DEFAULT_LOGIN_TIMEOUT};
+pub use model::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
+pub use model::{Param, RemovedService, Secret, Service, ServiceInput, ServiceSpec};
+pub use model::{User, UserInput, UserStatus};
 pub use oauth::{
     AuthEvent, AuthEventKind, AuthSettings, DeviceAuthorization, DevicePrompt, LoginLink,
-    LoopbackAuthorization, ValidToken,
+    LoopbackAuthorization, ProviderRevocation, SignOut, ValidToken,
 };
 pub use paths::DataDir;
 pub use presets::{find_preset, presets, Preset};
-pub use service::{Param, RemovedService, Service, ServiceInput, ServiceSpec};
-pub use user::{User, UserInput, UserStatus};
-pub use vault::{KeySource, Secret};
+pub use vault::KeySource;
 
 /// The product version, shared by the app, the CLI and the local API.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -2,8 +2,8 @@
 //! in `presets.json` (embedded at compile time) so a fact can be corrected
 //! without touching code. A unit test checks every entry.
 
-use crate::auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 use crate::error::{Error, Result};
+use crate::model::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -42,6 +42,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::AuthEvent::export_all(&cfg)?;
     crate::LoginLink::export_all(&cfg)?;
     crate::DevicePrompt::export_all(&cfg)?;
+    crate::SignOut::export_all(&cfg)?;
+    crate::oauth::ServiceTokenState::export_all(&cfg)?;
     crate::local_api::ApiKeyStatus::export_all(&cfg)?;
     crate::local_api::LocalApiStatus::export_all(&cfg)?;
     crate::local_api::RevealedApiKey::export_all(&cfg)?;

@@ -138,7 +138,9 @@ async fn revocation(provider: Provider) {
     let access = stored["access_token"].as_str().unwrap().to_string();
     let refresh = stored["refresh_token"].as_str().unwrap().to_string();
     assert!(server.is_active(&access).await, "{name}");
-    let user = app.sign_out("svc", "alice", false).await.unwrap();
+    let done = app.sign_out("svc", "alice", false).await.unwrap();
+    assert!(done.revoked_at_provider, "{name}: {}", done.message);
+    let user = done.user;
     assert_eq!(user.status, UserStatus::Revoked, "{name}");
     assert!(sealed_row(&app, user.id).is_none(), "{name}");
     assert!(
@@ -379,15 +381,171 @@ async fn discovery(provider: Provider) -> latchkey_core::DiscoveredEndpoints {
         "{name}"
     );
     assert_eq!(found.suggested_pkce, PkceMode::S256, "{name}");
+    assert_eq!(
+        found.revocation_endpoint.as_deref(),
+        Some(server.endpoint("revocation_endpoint").as_str()),
+        "{name}"
+    );
+    assert!(
+        found.authorization_response_iss_parameter_supported,
+        "{name}"
+    );
     found
 }
 
+fn source(found: &latchkey_core::DiscoveredEndpoints, endpoint: &str) -> String {
+    found
+        .endpoint_sources
+        .iter()
+        .find(|s| s.endpoint == endpoint)
+        .map(|s| s.document_url.clone())
+        .unwrap_or_default()
+}
+
+/// oidc-provider answers the RFC 8414 path-insertion URL with everything.
 #[tokio::test]
 async fn oidc_provider_discovery() {
     let found = discovery(Provider::OidcProvider).await;
-    assert!(found.revocation_endpoint.is_some());
+    let rfc8414 = format!("{}/.well-known/oauth-authorization-server", found.issuer);
+    assert_eq!(found.document_url, rfc8414);
+    assert_eq!(source(&found, "revocation_endpoint"), rfc8414);
+}
+
+/// A difference: django-oauth-toolkit under `/o/` has no path-insertion
+/// document; its OIDC document lacks the revocation endpoint, which only
+/// the appended RFC 8414 document names.
+#[tokio::test]
+async fn dot_discovery_merges_the_appended_document() {
+    let found = discovery(Provider::DjangoOauthToolkit).await;
+    let oidc = format!("{}/.well-known/openid-configuration", found.issuer);
+    let appended = format!("{}/.well-known/oauth-authorization-server", found.issuer);
+    assert_eq!(found.documents, [oidc.clone(), appended.clone()]);
+    assert_eq!(source(&found, "token_endpoint"), oidc);
+    assert_eq!(source(&found, "revocation_endpoint"), appended);
+}
+
+/// Without a revocation URL the tokens are only forgotten here, the
+/// provider still calls them active, and the outcome says so.
+async fn sign_out_without_a_revocation_url(provider: Provider) {
+    let name = provider.name();
+    let server = OauthServer::start_provider(provider, &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let app = setup(tmp.path(), &server, BASIC);
+    let mut input = latchkey_core::ServiceInput::from(&app.get_service("svc").unwrap().spec);
+    input.revocation_url = None;
+    app.update_service("svc", &input).unwrap();
+    let user = sign_in(&app).await;
+    let access = stored_tokens(&app, user.id).unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let done = app.sign_out("svc", "alice", false).await.unwrap();
+    assert!(!done.revoked_at_provider, "{name}");
+    assert_eq!(
+        done.provider,
+        latchkey_core::ProviderRevocation::NoRevocationUrl
+    );
+    assert!(
+        done.message
+            .contains("removed locally; the provider was not told (no revocation URL)"),
+        "{name}: {}",
+        done.message
+    );
+    assert!(sealed_row(&app, user.id).is_none(), "{name}");
+    assert_eq!(server.stats().await["revocations"], 0, "{name}");
+    assert!(
+        server.is_active(&access).await,
+        "{name}: still active at the provider"
+    );
+}
+
+#[tokio::test]
+async fn oidc_provider_sign_out_without_a_revocation_url_says_so() {
+    sign_out_without_a_revocation_url(Provider::OidcProvider).await;
 }
 #[tokio::test]
-async fn dot_discovery() {
-    discovery(Provider::DjangoOauthToolkit).await;
+async fn dot_sign_out_without_a_revocation_url_says_so() {
+    sign_out_without_a_revocation_url(Provider::DjangoOauthToolkit).await;
+}
+
+#[tokio::test]
+async fn an_unreachable_revocation_endpoint_is_named_and_only_force_removes() {
+    let server = OauthServer::start_provider(Provider::DjangoOauthToolkit, &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let app = setup(tmp.path(), &server, BASIC);
+    let user = sign_in(&app).await;
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/revoke", closed.local_addr().unwrap());
+    drop(closed);
+    let mut input = latchkey_core::ServiceInput::from(&app.get_service("svc").unwrap().spec);
+    input.revocation_url = Some(url);
+    app.update_service("svc", &input).unwrap();
+    let before = sealed_row(&app, user.id);
+    let err = app.sign_out("svc", "alice", false).await.unwrap_err();
+    assert!(err.to_string().contains("--force"), "{err}");
+    assert_eq!(sealed_row(&app, user.id), before, "kept");
+    let done = app.sign_out("svc", "alice", true).await.unwrap();
+    assert!(!done.revoked_at_provider);
+    assert_eq!(
+        done.provider,
+        latchkey_core::ProviderRevocation::Unreachable
+    );
+    assert!(
+        done.message
+            .contains("removed locally; the provider could not be reached"),
+        "{}",
+        done.message
+    );
+    assert!(sealed_row(&app, user.id).is_none());
+}
+
+/// A wrong client secret: `invalid_client` says what to check and which
+/// client auth method was used, at both servers, for the code exchange and
+/// for client credentials.
+#[tokio::test]
+async fn invalid_client_says_what_to_check_and_which_method_was_used() {
+    for provider in Provider::BOTH {
+        let name = provider.name();
+        let server = OauthServer::start_provider(provider, &[]);
+        let tmp = tempfile::tempdir().unwrap();
+        let app = setup(
+            tmp.path(),
+            &server,
+            (POST.0, "not-the-secret", ClientAuth::Post),
+        );
+        let pending = app.begin_authorization("svc", "alice").await.unwrap();
+        let url = pending.link().url.clone();
+        let browser = tokio::task::spawn_blocking(move || browse(&url, "allow"));
+        let err = app
+            .finish_authorization(pending, std::time::Duration::from_secs(30))
+            .await
+            .unwrap_err();
+        browser.await.unwrap();
+        let msg = err.to_string();
+        assert_eq!(err.code(), ErrorCode::ProviderError, "{name}: {msg}");
+        assert!(msg.contains("invalid_client"), "{name}: {msg}");
+        assert!(
+            msg.contains("check the client id (`latchkey-post`), the client secret, and the client auth method"),
+            "{name}: {msg}"
+        );
+        assert!(msg.contains("This request used `post`"), "{name}: {msg}");
+        assert!(!msg.contains("not-the-secret"), "{name}: {msg}");
+
+        let (id, _) = provider.client_credentials_client();
+        let tmp = tempfile::tempdir().unwrap();
+        let app = setup_kind(
+            tmp.path(),
+            &server,
+            (id, "not-the-secret", ClientAuth::Basic),
+            AuthKind::ClientCredentials,
+        );
+        let msg = app
+            .service_token("svc", false)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("This request used `basic`"), "{name}: {msg}");
+        assert!(msg.contains("--client-auth post"), "{name}: {msg}");
+    }
 }

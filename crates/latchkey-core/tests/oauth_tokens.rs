@@ -112,7 +112,15 @@ async fn sign_out_revokes_at_the_provider_then_forgets() {
         .as_str()
         .unwrap()
         .to_string();
-    let user = app.sign_out("svc", "alice", false).await.unwrap();
+    let done = app.sign_out("svc", "alice", false).await.unwrap();
+    assert!(done.revoked_at_provider);
+    assert_eq!(done.provider, latchkey_core::ProviderRevocation::Revoked);
+    assert!(
+        done.message.contains("the provider revoked the tokens"),
+        "{}",
+        done.message
+    );
+    let user = done.user;
     assert_eq!(user.status, UserStatus::Revoked);
     assert!(sealed_row(&app, user.id).is_none());
     assert_eq!(
@@ -145,7 +153,16 @@ async fn a_refused_revocation_keeps_the_tokens_unless_forced() {
         app.get_user("svc", "alice").unwrap().status,
         UserStatus::Authorized
     );
-    let user = app.sign_out("svc", "alice", true).await.unwrap();
+    let done = app.sign_out("svc", "alice", true).await.unwrap();
+    assert!(!done.revoked_at_provider);
+    assert_eq!(done.provider, latchkey_core::ProviderRevocation::Refused);
+    assert!(
+        done.message
+            .contains("removed locally; the provider refused to revoke the tokens"),
+        "{}",
+        done.message
+    );
+    let user = done.user;
     assert_eq!(user.status, UserStatus::Revoked);
     assert!(sealed_row(&app, user.id).is_none());
 }

@@ -31,6 +31,7 @@ import type { RemovedService } from "./bindings/RemovedService";
 import type { Service } from "./bindings/Service";
 import type { ServiceDefaults } from "./bindings/ServiceDefaults";
 import type { ServiceInput } from "./bindings/ServiceInput";
+import type { SignOut } from "./bindings/SignOut";
 import type { User } from "./bindings/User";
 import type { UserInput } from "./bindings/UserInput";
 import { toApiError } from "./errors";
@@ -57,6 +58,7 @@ export type { SearchHit } from "./bindings/SearchHit";
 export type { SearchResult } from "./bindings/SearchResult";
 export type { SendInput } from "./bindings/SendInput";
 export type { SendOutcome } from "./bindings/SendOutcome";
+export type { SignOut } from "./bindings/SignOut";
 export type { ExtractedValue } from "./bindings/ExtractedValue";
 export type { Extractor } from "./bindings/Extractor";
 export type { SavedRequest } from "./bindings/SavedRequest";
@@ -136,7 +138,8 @@ export const completePasted = (service: string, user: string, text: string): Pro
 export const startDeviceAuthorization = (service: string, user: string): Promise<DevicePrompt> =>
   call("start_device_authorization", { service, user });
 export const refreshUser = (service: string, user: string): Promise<User> => call("refresh_user", { service, user });
-export const signOut = (service: string, user: string, force: boolean): Promise<User> =>
+/** Says whether the provider was told, not only that the local tokens are gone. */
+export const signOut = (service: string, user: string, force: boolean): Promise<SignOut> =>
   call("sign_out", { service, user, force });
 
 /** Authorization results and user status changes, pushed from Rust. */

@@ -144,8 +144,14 @@ async fn rfc8414_document_is_preferred() {
     assert_eq!(found.suggested_pkce, PkceMode::S256);
     assert_eq!(found.suggested_client_auth, ClientAuth::Post);
 
+    // The OIDC document (endpoints elsewhere) only fills gaps: none here.
+    assert_eq!(found.documents.len(), 2);
+    assert!(found
+        .endpoint_sources
+        .iter()
+        .all(|s| s.document_url == format!("{}{RFC8414}", fx.base)));
     let requests = fx.requests.lock().unwrap();
-    assert_eq!(requests.len(), 1, "stopped at the first valid document");
+    assert_eq!(requests.len(), 2, "both documents asked");
     let head = requests[0].to_ascii_lowercase();
     assert!(
         head.contains(&format!("user-agent: latchkey/{}", crate::VERSION)),
@@ -189,7 +195,11 @@ async fn issuer_with_a_path_uses_path_insertion_then_appending() {
         .collect();
     assert_eq!(
         paths,
-        [format!("{RFC8414}/tenant/v2"), format!("/tenant/v2{OIDC}")]
+        [
+            format!("{RFC8414}/tenant/v2"),
+            format!("/tenant/v2{OIDC}"),
+            format!("/tenant/v2{RFC8414}")
+        ]
     );
 
     let fx = serve(|base| {
@@ -211,7 +221,12 @@ async fn issuer_with_a_path_uses_path_insertion_then_appending() {
 
 #[test]
 fn well_known_urls_follow_both_rules() {
-    let urls = |s: &str| well_known_urls(&Url::parse(s).unwrap()).map(|u| u.to_string());
+    let urls = |s: &str| {
+        well_known_urls(&Url::parse(s).unwrap())
+            .into_iter()
+            .map(|u| u.to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         urls("https://as.example"),
         [
@@ -223,9 +238,80 @@ fn well_known_urls_follow_both_rules() {
         urls("https://as.example/realms/a/"),
         [
             "https://as.example/.well-known/oauth-authorization-server/realms/a",
-            "https://as.example/realms/a/.well-known/openid-configuration"
+            "https://as.example/realms/a/.well-known/openid-configuration",
+            "https://as.example/realms/a/.well-known/oauth-authorization-server"
         ]
     );
+}
+
+/// django-oauth-toolkit under `/o/`: no path-insertion document, an OIDC
+/// document without revocation, and the appended RFC 8414 document with it.
+#[tokio::test]
+async fn documents_are_merged_and_each_endpoint_names_its_source() {
+    let fx = serve(|base| {
+        let issuer = format!("{base}/o");
+        let mut oidc: serde_json::Value =
+            serde_json::from_str(&document(&issuer, &issuer)).unwrap();
+        oidc.as_object_mut().unwrap().remove("revocation_endpoint");
+        oidc.as_object_mut()
+            .unwrap()
+            .remove("device_authorization_endpoint");
+        let mut appended: serde_json::Value =
+            serde_json::from_str(&document(&issuer, &issuer)).unwrap();
+        appended["authorization_response_iss_parameter_supported"] = true.into();
+        vec![
+            (format!("/o{OIDC}"), json(oidc.to_string())),
+            (format!("/o{RFC8414}"), json(appended.to_string())),
+        ]
+    })
+    .await;
+    let issuer = format!("{}/o", fx.base);
+    let found = discover(&client(), &issuer).await.unwrap();
+    let oidc_url = format!("{issuer}{OIDC}");
+    let appended_url = format!("{issuer}{RFC8414}");
+    assert_eq!(found.document_url, oidc_url);
+    assert_eq!(found.documents, [oidc_url.clone(), appended_url.clone()]);
+    assert_eq!(found.revocation_endpoint, Some(format!("{issuer}/revoke")));
+    assert!(found.authorization_response_iss_parameter_supported);
+    let source = |name: &str| {
+        found
+            .endpoint_sources
+            .iter()
+            .find(|s| s.endpoint == name)
+            .map(|s| s.document_url.clone())
+    };
+    assert_eq!(source("token_endpoint"), Some(oidc_url.clone()));
+    assert_eq!(source("revocation_endpoint"), Some(appended_url.clone()));
+    assert_eq!(source("device_authorization_endpoint"), Some(appended_url));
+}
+
+/// Each document is checked on its own: one for another issuer is not
+/// used, even when another document is fine.
+#[tokio::test]
+async fn a_document_for_another_issuer_is_not_merged() {
+    let fx = serve(|base| {
+        let issuer = format!("{base}/o");
+        let mut oidc: serde_json::Value =
+            serde_json::from_str(&document(&issuer, &issuer)).unwrap();
+        oidc.as_object_mut().unwrap().remove("revocation_endpoint");
+        vec![
+            (format!("/o{OIDC}"), json(oidc.to_string())),
+            (
+                format!("/o{RFC8414}"),
+                json(document("https://evil.example", "https://evil.example")),
+            ),
+        ]
+    })
+    .await;
+    let found = discover(&client(), &format!("{}/o", fx.base))
+        .await
+        .unwrap();
+    assert_eq!(found.revocation_endpoint, None);
+    assert_eq!(found.documents.len(), 1);
+    assert!(found
+        .endpoint_sources
+        .iter()
+        .all(|s| !s.url.contains("evil")));
 }
 
 #[tokio::test]
@@ -512,8 +598,9 @@ fn suggestions_follow_the_supported_lists() {
     let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     assert_eq!(suggest_pkce(&v(&[])), PkceMode::S256);
     assert_eq!(suggest_pkce(&v(&["plain", "S256"])), PkceMode::S256);
-    assert_eq!(suggest_pkce(&v(&["plain"])), PkceMode::Plain);
-    assert_eq!(suggest_pkce(&v(&["S512"])), PkceMode::Off);
+    // Never plain or off: those are a person's explicit choice.
+    assert_eq!(suggest_pkce(&v(&["plain"])), PkceMode::S256);
+    assert_eq!(suggest_pkce(&v(&["S512"])), PkceMode::S256);
     assert_eq!(suggest_client_auth(&v(&[])), ClientAuth::Basic);
     assert_eq!(
         suggest_client_auth(&v(&["client_secret_post", "client_secret_basic"])),

@@ -2,9 +2,9 @@
 //! engine supplies (and refreshes) tokens.
 
 use super::spec::PreparedRequest;
-use crate::auth_types::TokenPlacement;
 use crate::error::{Error, Result};
-use crate::vault::Secret;
+use crate::model::Secret;
+use crate::model::TokenPlacement;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::future::Future;
 

@@ -1,6 +1,7 @@
 //! The HTTP client requests go through, and the per-send options.
 
 use crate::error::{Error, Result};
+use crate::net;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -69,13 +70,20 @@ impl HttpClient {
         if let Some(client) = clients.get(&connect_timeout) {
             return Ok(client.clone());
         }
-        let client = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(format!("Latchkey/{}", crate::VERSION))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {e}")))?;
+        let client = net::client(connect_timeout, None)?;
         clients.insert(connect_timeout, client.clone());
         Ok(client)
     }
+}
+
+/// A reqwest failure in words, naming the URL (never its query). reqwest's
+/// timeout here is the connect timeout; the whole-send one is ours.
+pub(super) fn transport_error(url: &str, err: reqwest::Error) -> Error {
+    if err.is_timeout() {
+        let cause = net::cause(&err);
+        return Error::Timeout(format!(
+            "could not connect to {url} in time (the connect timeout): {cause}"
+        ));
+    }
+    net::network_error(url, err)
 }

@@ -2,9 +2,10 @@
 //! import from a pasted curl command.
 
 use super::auth::AuthPlacement;
-use super::spec::{PreparedRequest, RequestBody, RequestSpec};
+use super::spec::PreparedRequest;
 use crate::error::{Error, Result};
-use crate::service::Param;
+use crate::model::Param;
+use crate::model::{RequestBody, RequestSpec};
 use reqwest::header::CONTENT_TYPE;
 
 /// The shell variable a copied command reads the token from.
@@ -344,8 +345,8 @@ fn body_from(text: String, json: bool, headers: &mut Vec<Param>) -> RequestBody 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth_types::TokenPlacement;
-    use crate::vault::Secret;
+    use crate::model::Secret;
+    use crate::model::TokenPlacement;
 
     fn p(name: &str, value: &str) -> Param {
         Param {

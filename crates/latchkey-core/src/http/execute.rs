@@ -3,15 +3,19 @@
 //! token, a total deadline, cancellation, and the body within its caps.
 
 use super::auth::{AuthPlacement, StaticToken, TokenProvider};
-use super::body::{decode, read_body};
-use super::client::{HttpClient, SendOptions};
+use super::body::read_body;
+use super::client::{transport_error, HttpClient, SendOptions};
 use super::redirect::{is_redirect, next_request, same_origin, strip_credentials};
-use super::response::{HttpResponse, ResponseBody, Timings};
+use super::response::{HttpResponse, Timings};
 use super::spec::PreparedRequest;
-use crate::auth_types::TokenPlacement;
 use crate::error::{Error, Result};
-use crate::service::{Param, TokenOrigins};
-use crate::vault::Secret;
+use crate::model::decode_body;
+use crate::model::Param;
+use crate::model::ResponseBody;
+use crate::model::Secret;
+use crate::model::TokenPlacement;
+use crate::net::shown_url;
+use crate::service::TokenOrigins;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{StatusCode, Url};
 use std::path::Path;
@@ -238,12 +242,12 @@ async fn send<P: TokenProvider>(
             path: path.display().to_string(),
             note: format!(
                 "the body is {}, more than the {} shown inline: it was saved to {}",
-                super::body::human_bytes(read.size),
-                super::body::human_bytes(options.inline_body_bytes),
+                crate::model::human_bytes(read.size),
+                crate::model::human_bytes(options.inline_body_bytes),
                 path.display()
             ),
         },
-        (None, Some(bytes)) => decode(bytes, content_type.as_deref()),
+        (None, Some(bytes)) => decode_body(bytes, content_type.as_deref()),
         (None, None) => ResponseBody::Empty,
     };
     Ok(HttpResponse {
@@ -311,13 +315,13 @@ async fn follow(
             });
         };
         if redirects >= max_redirects {
-            return Err(Error::Network {
-                url: shown_url(&request.url, None),
-                detail: format!(
+            return Err(Error::network(
+                shown_url(&request.url, None),
+                format!(
                     "more than {max_redirects} redirects (the last went to {})",
                     shown_url(&next.url, None)
                 ),
-            });
+            ));
         }
         if !same_origin(&current.url, &next.url) {
             with_auth = false;
@@ -344,57 +348,5 @@ async fn send_one(http: &reqwest::Client, request: &PreparedRequest) -> Result<r
     builder
         .send()
         .await
-        .map_err(|e| transport_error(&shown_url(&request.url, None), &e))
-}
-
-/// A reqwest failure in words, naming the URL (never its query).
-pub(crate) fn transport_error(url: &str, err: &reqwest::Error) -> Error {
-    let mut source: &dyn std::error::Error = err;
-    while let Some(inner) = source.source() {
-        source = inner;
-    }
-    let cause = source.to_string();
-    if err.is_timeout() {
-        return Error::Timeout(format!(
-            "could not connect to {url} in time (the connect timeout): {cause}"
-        ));
-    }
-    let detail = if err.is_connect() {
-        format!("could not connect ({cause})")
-    } else {
-        cause
-    };
-    Error::Network {
-        url: url.to_string(),
-        detail,
-    }
-}
-
-/// A URL for messages and the response: no credentials or fragment; the
-/// token parameter (when named) redacted, else the whole query dropped.
-pub(crate) fn shown_url(url: &Url, token_query: Option<&str>) -> String {
-    let mut url = url.clone();
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_fragment(None);
-    match token_query {
-        None => url.set_query(None),
-        Some(name) => {
-            let pairs: Vec<(String, String)> = url
-                .query_pairs()
-                .map(|(k, v)| {
-                    let v = if k == name {
-                        "[redacted]".into()
-                    } else {
-                        v.into_owned()
-                    };
-                    (k.into_owned(), v)
-                })
-                .collect();
-            if !pairs.is_empty() {
-                url.query_pairs_mut().clear().extend_pairs(pairs);
-            }
-        }
-    }
-    url.to_string()
+        .map_err(|e| transport_error(&shown_url(&request.url, None), e))
 }

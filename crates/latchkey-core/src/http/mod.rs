@@ -8,7 +8,6 @@ mod body;
 mod client;
 mod curl;
 pub(crate) mod execute;
-pub mod history;
 pub mod redact;
 mod redirect;
 mod response;
@@ -20,17 +19,15 @@ pub use body::BODIES_DIR;
 pub use client::{HttpClient, SendOptions};
 pub use curl::{from_curl, to_curl, TOKEN_PLACEHOLDER};
 pub use execute::{execute, execute_with_tokens};
-pub use history::{
-    HistoryEntry, HistoryFilter, HistoryLimits, HistoryPage, HistorySource, HistorySummary,
+pub use response::{HttpResponse, Timings};
+pub use saved::validate_saved;
+pub use spec::{resolve_url, PreparedRequest};
+// The request vocabulary lives in `model`; these names keep `http::…` paths
+// working while callers move over.
+pub use crate::json::run_extractors;
+pub use crate::model::{
+    decode_body, ExtractedValue, Extractor, HistoryEntry, HistoryFilter, HistoryLimits,
+    HistoryPage, HistorySource, HistorySummary, RequestBody, RequestSpec, ResponseBody,
+    SavedRequest, SavedRequestInput,
 };
-pub use response::{HttpResponse, ResponseBody, Timings};
-pub use saved::{
-    run_extractors, validate_saved, ExtractedValue, Extractor, SavedRequest, SavedRequestInput,
-};
-pub use spec::{resolve_url, PreparedRequest, RequestBody, RequestSpec};
 pub use tokio_util::sync::CancellationToken;
-
-/// Decodes stored body bytes as a response body (text by charset, or binary).
-pub fn decode_body(bytes: &[u8], content_type: Option<&str>) -> ResponseBody {
-    body::decode(bytes, content_type)
-}

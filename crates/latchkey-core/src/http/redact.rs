@@ -2,9 +2,9 @@
 //! named like a secret, and every token value that went out, wherever it
 //! appears (a server may echo it back in a body or a Location).
 
-use super::spec::{RequestBody, RequestSpec};
-use crate::service::Param;
-use crate::vault::Secret;
+use crate::model::Param;
+use crate::model::Secret;
+use crate::model::{RequestBody, RequestSpec};
 use serde_json::Value;
 
 pub const REDACTED: &str = "[redacted]";

@@ -1,7 +1,7 @@
 //! What came back, shaped for the viewer and the CLI.
 
 use crate::error::{Error, Result};
-use crate::service::Param;
+use crate::model::{Param, ResponseBody};
 use base64::Engine as _;
 use serde::Serialize;
 use ts_rs::TS;
@@ -12,29 +12,6 @@ pub struct Timings {
     pub total_ms: u64,
     /// From the start of the send to the final response's headers.
     pub ttfb_ms: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ResponseBody {
-    Empty,
-    /// Decoded from `charset` (the content type's, else UTF-8).
-    Text {
-        text: String,
-        charset: String,
-        /// Set when some bytes could not be decoded and were replaced.
-        note: Option<String>,
-    },
-    /// Not text: the bytes, base64-encoded.
-    Binary {
-        base64: String,
-        note: String,
-    },
-    /// Too large to keep in memory: written to `path` in the data dir.
-    File {
-        path: String,
-        note: String,
-    },
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

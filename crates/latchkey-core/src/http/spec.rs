@@ -3,49 +3,10 @@
 
 use crate::error::{Error, FieldError, Result};
 use crate::json::parse_json;
-use crate::service::Param;
+use crate::model::{Param, RequestBody, RequestSpec};
+use crate::net::shown_input;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::{Method, Url};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
-pub struct RequestSpec {
-    /// Any HTTP method token, including custom ones (`PROPFIND`).
-    pub method: String,
-    /// Absolute, or relative to the service's API base URL (`/meetings`).
-    pub url: String,
-    /// Appended to the URL's own query.
-    pub query: Vec<Param>,
-    pub headers: Vec<Param>,
-    pub body: RequestBody,
-}
-
-impl Default for RequestSpec {
-    fn default() -> Self {
-        Self {
-            method: "GET".into(),
-            url: String::new(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: RequestBody::None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RequestBody {
-    #[default]
-    None,
-    /// JSON text, checked before sending.
-    Json { text: String },
-    /// `application/x-www-form-urlencoded`.
-    Form { fields: Vec<Param> },
-    /// Any text with its content type (empty: none sent).
-    Raw { content_type: String, text: String },
-}
 
 /// A request that passed validation: every part is known to be sendable.
 #[derive(Debug, Clone)]
@@ -243,18 +204,6 @@ fn parse_header(
         )
     })?;
     Ok((name, value))
-}
-
-/// Input echoed in messages: short, and cut before `?` so a pasted token
-/// is not repeated.
-pub(crate) fn shown_input(text: &str) -> String {
-    let cut = text.split(['?', '#']).next().unwrap_or("");
-    let short: String = cut.chars().take(200).collect();
-    if short.len() < text.len() {
-        format!("{short}…")
-    } else {
-        short
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! response never crosses IPC whole: the UI asks for one node's children at
 //! a time. Bounded by count and bytes; the least recently used goes first.
 
+use super::extract::run_extractors;
 use super::find::{find_key, find_key_page, FindPage, FindResult};
 use super::format::parse_json;
 use super::jsonpath::{query_path, query_path_page, PathQueryPage, PathQueryResult};
@@ -9,6 +10,7 @@ use super::node::JsonNode;
 use super::path::{format_path, parse_path, push_index, push_key, PathSegment};
 use super::search::{search, SearchQuery, SearchResult};
 use crate::error::{Error, Result};
+use crate::model::{ExtractedValue, Extractor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -283,15 +285,8 @@ impl JsonDocumentCache {
     }
 
     /// A saved request's extractors run on a kept document.
-    pub fn extract(
-        &self,
-        id: &str,
-        extractors: &[crate::http::Extractor],
-    ) -> Result<Vec<crate::http::ExtractedValue>> {
-        Ok(crate::http::run_extractors(
-            Some(&*self.get(id)?),
-            extractors,
-        ))
+    pub fn extract(&self, id: &str, extractors: &[Extractor]) -> Result<Vec<ExtractedValue>> {
+        Ok(run_extractors(Some(&*self.get(id)?), extractors))
     }
 }
 

@@ -3,6 +3,7 @@
 //! large response to the viewer one node at a time.
 
 mod cache;
+mod extract;
 mod find;
 mod format;
 mod jsonpath;
@@ -12,6 +13,7 @@ mod rows;
 mod search;
 
 pub use cache::{CacheLimits, ChildPage, DocumentInfo, JsonDocumentCache};
+pub use extract::run_extractors;
 pub use find::{find_key, find_key_page, FindPage, FindResult, KeyMatch, MAX_RESULT_PAGE};
 pub use format::{minify, parse_json, pretty};
 pub use jsonpath::{

@@ -3,14 +3,15 @@
 
 use super::Latchkey;
 use crate::error::{Error, Result};
+use crate::model::User;
 use crate::oauth::pasted::{self, Pasted};
 use crate::oauth::{
     client_credentials, complete, device, lifecycle, login, loopback::Listener, revoke, AuthEvent,
     AuthEventKind, AuthSettings, DeviceAuthorization, LoginLink, LoopbackAuthorization, ValidToken,
 };
+use crate::oauth::{ServiceTokenState, SignOut};
 use crate::service::{Service, DEFAULT_REDIRECT_URI};
 use crate::store::{pending, services, users};
-use crate::user::User;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -38,7 +39,7 @@ impl Latchkey {
     pub fn login_link(&self, service: &str, user: &str) -> Result<LoginLink> {
         let (service, user) = self.service_user(service, user)?;
         let redirect = redirect_uri(&service);
-        login::create(self, &service, &user, &redirect)
+        login::create(&self.oauth(), &service, &user, &redirect)
     }
 
     /// Starts a browser sign-in: binds the loopback listener on the
@@ -52,7 +53,7 @@ impl Latchkey {
     ) -> Result<LoopbackAuthorization> {
         let (service, user) = self.service_user(service, user)?;
         let listener = Listener::bind(&redirect_uri(&service)).await?;
-        let link = login::create(self, &service, &user, listener.redirect_uri())?;
+        let link = login::create(&self.oauth(), &service, &user, listener.redirect_uri())?;
         Ok(LoopbackAuthorization {
             listener,
             link,
@@ -92,7 +93,7 @@ impl Latchkey {
                 (None, None) => Err(Error::AuthorizationFailed(
                     "the browser came back without an authorization code: start again".into(),
                 )),
-                (None, Some(code)) => complete::exchange(self, &svc, &usr, &state, code).await,
+                (None, Some(code)) => complete::exchange(&self.oauth(), &svc, &usr, &state, code).await,
             };
             let shown = outcome.as_ref().map(who).map_err(clone_error);
             caught.reply.finish(&shown).await;
@@ -151,7 +152,7 @@ impl Latchkey {
                 }
                 Pasted::BareCode(code) => (self.single_pending(&usr)?, code),
             };
-            complete::exchange(self, &svc, &usr, &state, &code).await
+            complete::exchange(&self.oauth(), &svc, &usr, &state, &code).await
         }
         .await;
         self.report(service, user, &result);
@@ -179,7 +180,8 @@ impl Latchkey {
         usr: &User,
         force_refresh: bool,
     ) -> Result<ValidToken> {
-        let (token, changed) = lifecycle::access_token(self, svc, usr, force_refresh).await?;
+        let (token, changed) =
+            lifecycle::access_token(&self.oauth(), svc, usr, force_refresh).await?;
         if let Some(u) = changed {
             self.auth.emit(AuthEvent {
                 service: svc.spec.slug.clone(),
@@ -197,17 +199,24 @@ impl Latchkey {
         self.service_token_of(&svc, force_refresh).await
     }
 
+    /// The service's own client-credentials token state, without fetching
+    /// one; `None` for services whose tokens belong to users.
+    pub fn service_token_state(&self, service: &str) -> Result<Option<ServiceTokenState>> {
+        let svc = self.get_service(service)?;
+        client_credentials::token_state(&self.oauth(), &svc)
+    }
+
     /// [`Latchkey::service_token`] for a service already read.
     pub(crate) async fn service_token_of(
         &self,
         svc: &Service,
         force_refresh: bool,
     ) -> Result<ValidToken> {
-        let result = client_credentials::service_token(self, svc, force_refresh).await;
+        let result = client_credentials::service_token(&self.oauth(), svc, force_refresh).await;
         if matches!(&result, Ok(t) if t.refreshed) || result.is_err() {
             let kind = match &result {
                 Ok(_) => AuthEventKind::Succeeded {
-                    status: crate::user::UserStatus::Authorized,
+                    status: crate::model::UserStatus::Authorized,
                 },
                 Err(e) => AuthEventKind::failed(e),
             };
@@ -223,17 +232,17 @@ impl Latchkey {
     /// Revokes the user's tokens at the provider (when it has a revocation
     /// endpoint) and forgets them; status becomes `revoked`. A refusal keeps
     /// everything unless `force`.
-    pub async fn sign_out(&self, service: &str, user: &str, force: bool) -> Result<User> {
+    pub async fn sign_out(&self, service: &str, user: &str, force: bool) -> Result<SignOut> {
         let (svc, usr) = self.service_user(service, user)?;
-        let user = revoke::sign_out(self, &svc, &usr, force).await?;
+        let done = revoke::sign_out(&self.oauth(), &svc, &usr, force).await?;
         self.auth.emit(AuthEvent {
             service: svc.spec.slug,
-            user: Some(user.external_id.clone()),
+            user: Some(done.user.external_id.clone()),
             kind: AuthEventKind::StatusChanged {
-                status: user.status,
+                status: done.user.status,
             },
         });
-        Ok(user)
+        Ok(done)
     }
 
     /// Starts the device grant; show `prompt()` to the person, then await
@@ -244,23 +253,18 @@ impl Latchkey {
         user: &str,
     ) -> Result<DeviceAuthorization> {
         let (svc, usr) = self.service_user(service, user)?;
-        device::start(self, &svc, &usr).await
+        device::start(&self.oauth(), &svc, &usr).await
     }
 
     /// Polls until the device code is approved, denied or expired.
     pub async fn finish_device_authorization(&self, pending: DeviceAuthorization) -> Result<User> {
         let result = async {
             let (svc, usr) = self.service_user(&pending.service, &pending.user)?;
-            device::finish(self, &svc, &usr, &pending).await
+            device::finish(&self.oauth(), &svc, &usr, &pending).await
         }
         .await;
         self.report(&pending.service, &pending.user, &result);
         result
-    }
-
-    /// The engine's state (events, locks, settings), for the oauth module.
-    pub(crate) fn auth(&self) -> &crate::oauth::AuthState {
-        &self.auth
     }
 
     /// The service and its user, read together.
@@ -326,10 +330,7 @@ fn clone_error(err: &Error) -> Error {
         Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
         Error::NotFound(m) => Error::NotFound(m.clone()),
         Error::Conflict(m) => Error::Conflict(m.clone()),
-        Error::Network { url, detail } => Error::Network {
-            url: url.clone(),
-            detail: detail.clone(),
-        },
+        Error::Network { url, detail, .. } => Error::network(url.clone(), detail.clone()),
         other => Error::Provider(other.to_string()),
     }
 }

@@ -3,10 +3,10 @@
 //! put it, the command reads `$LATCHKEY_TOKEN`.
 
 use super::{Latchkey, SendRequest};
-use crate::auth_types::AuthKind;
 use crate::error::Result;
 use crate::http::{to_curl, AuthPlacement};
-use crate::vault::Secret;
+use crate::model::AuthKind;
+use crate::model::Secret;
 
 impl Latchkey {
     /// `send` as a curl command: URL resolved against the service's API base

@@ -15,17 +15,17 @@ pub use requests::{SendRequest, Sent};
 pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
 
 use crate::error::Result;
+use crate::oauth::Context;
 use crate::paths::DataDir;
 use crate::store::{meta, Store};
-use crate::vault::{KeySource, Vault};
+use crate::vault::{KeySource, Vault, VaultSlot};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub struct Latchkey {
     data_dir: DataDir,
     store: Store,
-    key_source: KeySource,
-    vault: Mutex<Option<Arc<Vault>>>,
+    vault: VaultSlot,
     auth: crate::oauth::AuthState,
 }
 
@@ -44,8 +44,7 @@ impl Latchkey {
         Ok(Self {
             data_dir,
             store,
-            key_source,
-            vault: Mutex::new(None),
+            vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
         })
     }
@@ -66,7 +65,7 @@ impl Latchkey {
     }
 
     pub fn key_source(&self) -> &KeySource {
-        &self.key_source
+        self.vault.key_source()
     }
 
     /// The database, for the core's other modules.
@@ -76,13 +75,12 @@ impl Latchkey {
 
     /// The unlocked vault, unlocking (or creating the key) on first use.
     pub fn vault(&self) -> Result<Arc<Vault>> {
-        let mut slot = self.vault.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(vault) = slot.as_ref() {
-            return Ok(Arc::clone(vault));
-        }
-        let vault = Arc::new(Vault::unlock(&self.store, &self.key_source)?);
-        *slot = Some(Arc::clone(&vault));
-        Ok(vault)
+        self.vault.unlock(&self.store)
+    }
+
+    /// What the OAuth engine may use of this handle.
+    pub(crate) fn oauth(&self) -> Context<'_> {
+        Context::new(&self.store, &self.vault, &self.auth)
     }
 
     /// After a `secrets_lost` error: forgets every sealed value (client
@@ -91,7 +89,7 @@ impl Latchkey {
     /// sealed values were dropped.
     pub fn discard_unreadable_secrets(&self) -> Result<i64> {
         let dropped = self.store.write(|tx| meta::discard_sealed_values(tx))?;
-        *self.vault.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.vault.forget();
         Ok(dropped)
     }
 }

@@ -1,19 +1,19 @@
 //! Sending requests, history and saved requests on [`Latchkey`].
 
 use super::Latchkey;
-use crate::auth_types::TokenPlacement;
 use crate::error::{Error, Result};
 use crate::http::execute::{auth_source, exchange, AuthArg, Exchange};
-use crate::http::history::NewHistory;
 use crate::http::redact::Redactor;
 use crate::http::{
     validate_saved, AuthPlacement, CancellationToken, HistoryEntry, HistoryFilter, HistoryLimits,
     HistoryPage, HistorySource, HttpClient, HttpResponse, PreparedRequest, RequestSpec,
     SavedRequest, SavedRequestInput, SendOptions, TokenProvider,
 };
+use crate::model::NewHistory;
+use crate::model::TokenPlacement;
+use crate::model::User;
 use crate::service::{Service, TokenOrigins};
 use crate::store::{history, meta, saved_requests, services, users};
-use crate::user::User;
 use serde::Serialize;
 use ts_rs::TS;
 

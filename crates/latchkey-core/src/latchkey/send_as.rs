@@ -3,12 +3,12 @@
 //! once more on a 401, single-flight with every other caller).
 
 use super::{Latchkey, SendRequest, Sent};
-use crate::auth_types::AuthKind;
 use crate::error::Result;
 use crate::http::{AuthPlacement, CancellationToken, TokenProvider};
+use crate::model::AuthKind;
+use crate::model::Secret;
+use crate::model::User;
 use crate::service::Service;
-use crate::user::User;
-use crate::vault::Secret;
 
 /// A user's OAuth tokens as the HTTP engine's token source.
 struct UserTokens<'a> {

@@ -2,12 +2,13 @@
 
 use super::Latchkey;
 use crate::error::{Error, FieldError, Result};
+use crate::model::Secret;
 use crate::service::{
     api_key_purpose, client_secret_purpose, validate, ExportDocument, RemovedService, SecretChange,
     Service, ServiceInput, ValidInput, EXPORT_VERSION,
 };
 use crate::store::{services, users};
-use crate::vault::{Secret, Vault};
+use crate::vault::Vault;
 use std::sync::Arc;
 
 impl Latchkey {
@@ -69,17 +70,7 @@ impl Latchkey {
 
     /// The plaintext client secret, for the OAuth grants and explicit export.
     pub fn client_secret(&self, slug: &str) -> Result<Option<Secret>> {
-        let (id, sealed) = self.store.read(|conn| {
-            let service = services::get(conn, slug)?;
-            Ok((service.id, services::sealed_secret(conn, service.id)?))
-        })?;
-        match sealed {
-            None => Ok(None),
-            Some(blob) => self
-                .vault()?
-                .open(&client_secret_purpose(id), &blob)
-                .map(Some),
-        }
+        self.oauth().client_secret(slug)
     }
 
     /// The services named (all when `slugs` is empty) as an export document.

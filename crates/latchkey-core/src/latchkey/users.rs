@@ -2,8 +2,8 @@
 
 use super::Latchkey;
 use crate::error::Result;
+use crate::model::{User, UserInput};
 use crate::store::{services, users};
-use crate::user::{User, UserInput};
 
 impl Latchkey {
     /// Adds a user (status `new`) to the service `service`.

@@ -3,15 +3,15 @@
 use super::extract::ApiJson;
 use super::problem::Problem;
 use super::state::ApiState;
-use crate::auth_types::AuthKind;
 use crate::error::{Error, FieldError};
 use crate::http::{
     HistorySource, HttpResponse, RequestBody, RequestSpec, ResponseBody, SendOptions,
 };
 use crate::json::{find_key, parse_path, query_path, PathSegment};
 use crate::latchkey::SendRequest;
-use crate::service::Param;
-use crate::user::UserStatus;
+use crate::model::AuthKind;
+use crate::model::Param;
+use crate::model::UserStatus;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;

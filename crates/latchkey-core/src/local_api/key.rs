@@ -6,8 +6,8 @@
 
 use crate::error::{Error, Result};
 use crate::latchkey::Latchkey;
+use crate::model::Secret;
 use crate::store::{meta, now_ms};
-use crate::vault::Secret;
 use base64::Engine as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -205,14 +205,7 @@ mod tests {
             (Error::InvalidInput("x".into()), 400, "invalid_input"),
             (Error::NotFound("x".into()), 404, "not_found"),
             (Error::NeedsReauth("x".into()), 409, "needs_reauth"),
-            (
-                Error::Network {
-                    url: "u".into(),
-                    detail: "d".into(),
-                },
-                502,
-                "network",
-            ),
+            (Error::network("u", "d"), 502, "network"),
             (Error::Provider("x".into()), 502, "provider_error"),
             (Error::Timeout("x".into()), 504, "timeout"),
         ];

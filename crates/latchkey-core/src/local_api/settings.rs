@@ -4,8 +4,8 @@
 use super::{Server, ServerHandle, DEFAULT_PORT};
 use crate::error::{Error, Result};
 use crate::latchkey::Latchkey;
+use crate::model::Secret;
 use crate::store::meta;
-use crate::vault::Secret;
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;

@@ -1,9 +1,9 @@
 //! Builds the `oauth2` client for one service from its stored settings.
 
 use super::http::TokenHttp;
-use crate::auth_types::ClientAuth;
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::ClientAuth;
 use crate::presets::find_preset;
 use crate::service::Service;
 use oauth2::basic::{
@@ -54,7 +54,7 @@ pub struct Grant {
 impl Grant {
     /// Loads the client secret (when the service authenticates with one)
     /// and builds the client. `redirect_uri` is set for the code grant only.
-    pub fn new(app: &Latchkey, service: &Service, redirect_uri: Option<&str>) -> Result<Self> {
+    pub fn new(app: &Context<'_>, service: &Service, redirect_uri: Option<&str>) -> Result<Self> {
         let spec = &service.spec;
         let slug = &spec.slug;
         let client_id = spec.client_id.clone().filter(|c| !c.is_empty()).ok_or_else(|| {

@@ -3,16 +3,57 @@
 //! flight as user refreshes.
 
 use super::client::{missing_endpoint, Grant};
-use super::errors::to_error;
+use super::errors::token_error;
 use super::lock::Lease;
 use super::tokens::{service_purpose, StoredTokens, ValidToken};
-use crate::auth_types::AuthKind;
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::AuthKind;
 use crate::service::Service;
 use crate::store::{now_ms, service_tokens};
+use serde::Serialize;
+use ts_rs::TS;
 
-fn read(app: &Latchkey, service_id: i64) -> Result<Option<(StoredTokens, i64)>> {
+/// What `status` shows of a client-credentials service's own token.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ServiceTokenState {
+    pub service_slug: String,
+    /// `valid`, `expired`, or `none` (not fetched yet).
+    pub state: String,
+    pub scopes: Vec<String>,
+    /// Unix ms; `None` when unknown or no token.
+    pub expires_at: Option<i64>,
+}
+
+/// The state of the service's own token; `None` for services whose tokens
+/// belong to users.
+pub fn token_state(app: &Context<'_>, service: &Service) -> Result<Option<ServiceTokenState>> {
+    if service.spec.auth_kind != AuthKind::ClientCredentials {
+        return Ok(None);
+    }
+    let slug = service.spec.slug.clone();
+    Ok(Some(match read(app, service.id)? {
+        None => ServiceTokenState {
+            service_slug: slug,
+            state: "none".into(),
+            scopes: Vec::new(),
+            expires_at: None,
+        },
+        Some((tokens, _)) => ServiceTokenState {
+            service_slug: slug,
+            state: if tokens.fresh(now_ms(), 0) {
+                "valid"
+            } else {
+                "expired"
+            }
+            .into(),
+            scopes: tokens.scopes.clone(),
+            expires_at: tokens.expires_at,
+        },
+    }))
+}
+
+fn read(app: &Context<'_>, service_id: i64) -> Result<Option<(StoredTokens, i64)>> {
     match app
         .store()
         .read(|conn| service_tokens::get(conn, service_id))?
@@ -30,7 +71,11 @@ fn read(app: &Latchkey, service_id: i64) -> Result<Option<(StoredTokens, i64)>> 
 }
 
 /// The service's token; `force` fetches a new one.
-pub async fn service_token(app: &Latchkey, service: &Service, force: bool) -> Result<ValidToken> {
+pub async fn service_token(
+    app: &Context<'_>,
+    service: &Service,
+    force: bool,
+) -> Result<ValidToken> {
     let slug = &service.spec.slug;
     if service.spec.auth_kind != AuthKind::ClientCredentials {
         return Err(Error::InvalidInput(format!(
@@ -76,7 +121,7 @@ pub async fn service_token(app: &Latchkey, service: &Service, force: bool) -> Re
     let response = request
         .request_async(&grant.http)
         .await
-        .map_err(|e| to_error(&what, e))?;
+        .map_err(|e| token_error(service, &what, e))?;
     let tokens = StoredTokens::from_response(
         &response,
         None,

@@ -2,15 +2,15 @@
 //! code, then store the tokens and the user's new status in one transaction.
 
 use super::client::{missing_endpoint, Grant};
-use super::errors::{server_code, to_error};
+use super::errors::{server_code, token_error};
 use super::id_token;
 use super::login::verifier_purpose;
 use super::tokens::{user_purpose, StoredTokens};
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::User;
 use crate::service::Service;
 use crate::store::{credentials, now_ms, pending, users};
-use crate::user::User;
 use oauth2::{AuthorizationCode, PkceCodeVerifier};
 
 /// Exchanges `code` for the pending authorization `state` of `user`.
@@ -20,7 +20,7 @@ use oauth2::{AuthorizationCode, PkceCodeVerifier};
 /// first exchange is still in flight. A failed exchange therefore needs a
 /// new login link, which is what a person would do anyway.
 pub async fn exchange(
-    app: &Latchkey,
+    app: &Context<'_>,
     service: &Service,
     user: &User,
     state: &str,
@@ -63,7 +63,7 @@ pub async fn exchange(
                 "{what} refused the authorization code (invalid_grant): it was used already or has expired; start the sign-in again"
             ))
         } else {
-            to_error(&what, err)
+            token_error(service, &what, err)
         }
     })?;
     let tokens = StoredTokens::from_response(
@@ -76,7 +76,7 @@ pub async fn exchange(
 }
 
 /// Replaces the user's tokens and marks them authorized, in one transaction.
-pub fn store_user_tokens(app: &Latchkey, user_id: i64, tokens: &StoredTokens) -> Result<User> {
+pub fn store_user_tokens(app: &Context<'_>, user_id: i64, tokens: &StoredTokens) -> Result<User> {
     let sealed = tokens.seal(&*app.vault()?, &user_purpose(user_id))?;
     let identity = tokens.id_token.as_deref().and_then(id_token::decode);
     // Durable: a rotated refresh token replaces one the provider has

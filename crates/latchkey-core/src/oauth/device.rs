@@ -4,11 +4,11 @@
 
 use super::client::Grant;
 use super::errors::{describe, to_error};
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::User;
 use crate::service::Service;
 use crate::store::now_ms;
-use crate::user::User;
 use oauth2::{DeviceCodeErrorResponseType, RequestTokenError, StandardDeviceAuthorizationResponse};
 use serde::Serialize;
 use ts_rs::TS;
@@ -41,7 +41,11 @@ impl DeviceAuthorization {
     }
 }
 
-pub async fn start(app: &Latchkey, service: &Service, user: &User) -> Result<DeviceAuthorization> {
+pub async fn start(
+    app: &Context<'_>,
+    service: &Service,
+    user: &User,
+) -> Result<DeviceAuthorization> {
     let slug = &service.spec.slug;
     let grant = Grant::new(app, service, None)?;
     let mut request = grant.client.exchange_device_code().map_err(|_| {
@@ -73,7 +77,7 @@ pub async fn start(app: &Latchkey, service: &Service, user: &User) -> Result<Dev
 }
 
 pub async fn finish(
-    app: &Latchkey,
+    app: &Context<'_>,
     service: &Service,
     user: &User,
     device: &DeviceAuthorization,

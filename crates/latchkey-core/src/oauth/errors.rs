@@ -3,6 +3,8 @@
 
 use super::normalize::clean;
 use crate::error::Error;
+use crate::model::ClientAuth;
+use crate::service::Service;
 use oauth2::{ErrorResponseType, RequestTokenError, StandardErrorResponse};
 
 /// The OAuth `error` code and description of a provider's refusal.
@@ -49,4 +51,35 @@ pub fn to_error<T: ErrorResponseType + std::fmt::Display + Clone + Send + Sync +
             Error::Provider(format!("{what} answered unexpectedly: {}", clean(&message)))
         }
     }
+}
+
+/// A token endpoint's refusal. `invalid_client` also says what to check
+/// and which client auth method this request used, since the provider's
+/// own text rarely does.
+pub fn token_error<T: ErrorResponseType + std::fmt::Display + Clone + Send + Sync + 'static>(
+    service: &Service,
+    what: &str,
+    err: RequestTokenError<Error, StandardErrorResponse<T>>,
+) -> Error {
+    if server_code(&err).as_deref() != Some("invalid_client") {
+        return to_error(what, err);
+    }
+    let spec = &service.spec;
+    let used = match spec.client_auth {
+        ClientAuth::Basic => "`basic` (client id and secret in an HTTP Basic header)",
+        ClientAuth::Post => "`post` (client id and secret in the form body)",
+        ClientAuth::None => "`none` (a public client: the client id only, no secret)",
+    };
+    let other = match spec.client_auth {
+        ClientAuth::Basic => ClientAuth::Post,
+        _ => ClientAuth::Basic,
+    };
+    let client_id = spec.client_id.as_deref().unwrap_or("(none set)");
+    Error::Provider(format!(
+        "{}. The provider did not accept the client: check the client id (`{client_id}`), \
+         the client secret, and the client auth method. This request used {used}; if the \
+         provider expects the other one: `latchkey service edit {} --client-auth {other}`",
+        to_error(what, err),
+        spec.slug
+    ))
 }

@@ -2,7 +2,7 @@
 //! Tauri event) so the UI updates without polling.
 
 use crate::error::{Error, ErrorCode};
-use crate::user::UserStatus;
+use crate::model::UserStatus;
 use serde::Serialize;
 use ts_rs::TS;
 

@@ -8,6 +8,7 @@
 
 use super::normalize::{normalize, Normalized};
 use crate::error::Error;
+use crate::net;
 use oauth2::http::{self, header, HeaderName, HeaderValue};
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use std::future::Future;
@@ -55,7 +56,7 @@ impl TokenHttp {
         if self.as_http.as_deref() == Some(target.as_str()) {
             target = target.replacen("https://", "http://", 1);
         }
-        let shown = shown_url(&target);
+        let shown = net::shown_url_text(&target);
         let mut headers = parts.headers;
         for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
@@ -67,7 +68,7 @@ impl TokenHttp {
             .body(body)
             .send()
             .await
-            .map_err(|e| self.transport_error(&shown, &e))?;
+            .map_err(|e| self.transport_error(&shown, e))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -82,7 +83,7 @@ impl TokenHttp {
                     "the authorization server at {shown} answered more than {} KB: that is not a token response",
                     MAX_BODY_BYTES / 1024
                 )),
-                Capped::Transport(e) => self.transport_error(&shown, &e),
+                Capped::Transport(e) => self.transport_error(&shown, e),
             })?;
         let Normalized { status, body } =
             normalize(status, &content_type, &body).map_err(|problem| {
@@ -95,22 +96,14 @@ impl TokenHttp {
             .map_err(|e| Error::Internal(format!("cannot hand over the token answer: {e}")))
     }
 
-    fn transport_error(&self, shown: &str, err: &reqwest::Error) -> Error {
+    fn transport_error(&self, shown: &str, err: reqwest::Error) -> Error {
         if err.is_timeout() {
             Error::Timeout(format!(
                 "the authorization server at {shown} did not answer within {} s; nothing was changed, try again",
                 self.timeout.as_secs().max(1)
             ))
-        } else if err.is_connect() {
-            Error::Network {
-                url: shown.to_string(),
-                detail: "cannot connect (is the server running and the URL right?)".into(),
-            }
         } else {
-            Error::Network {
-                url: shown.to_string(),
-                detail: source_text(err),
-            }
+            net::network_error(shown, err)
         }
     }
 }
@@ -138,33 +131,4 @@ async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Capped>
         body.extend_from_slice(&chunk);
     }
     Ok(body)
-}
-
-/// A URL as messages show it: no query, no user info.
-pub fn shown_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            u.set_query(None);
-            u.set_fragment(None);
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
-        }
-        Err(_) => "the configured URL".into(),
-    }
-}
-
-/// The innermost cause, without reqwest's URL (which could carry a query).
-fn source_text(err: &reqwest::Error) -> String {
-    let mut text = if err.is_body() || err.is_decode() {
-        "the answer was cut off".to_string()
-    } else {
-        "the request failed".to_string()
-    };
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        text = s.to_string();
-        source = s.source();
-    }
-    text
 }

@@ -5,16 +5,9 @@
 //! skipping validation then), and the claims are shown to the person, never
 //! used to decide access.
 
+pub use crate::model::IdentityClaims;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct IdentityClaims {
-    pub sub: Option<String>,
-    pub email: Option<String>,
-    pub name: Option<String>,
-}
 
 /// The claims of a compact JWT, or `None` when it is not one.
 pub fn decode(id_token: &str) -> Option<IdentityClaims> {

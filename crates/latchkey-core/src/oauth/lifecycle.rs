@@ -4,21 +4,21 @@
 //! token before it is handed out.
 
 use super::client::{missing_endpoint, Grant};
-use super::errors::{server_code, to_error};
+use super::errors::{server_code, token_error};
 use super::events::{AuthEvent, AuthEventKind};
 use super::lock::Lease;
 use super::tokens::{user_purpose, StoredTokens, ValidToken};
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::{User, UserStatus};
 use crate::service::Service;
 use crate::store::{credentials, now_ms, users};
-use crate::user::{User, UserStatus};
 use oauth2::RefreshToken;
 
 /// What was read: the token set and its write stamp (`None`: no tokens).
 type Snapshot = Option<(StoredTokens, i64)>;
 
-fn read(app: &Latchkey, user_id: i64) -> Result<Snapshot> {
+fn read(app: &Context<'_>, user_id: i64) -> Result<Snapshot> {
     let row = app.store().read(|conn| credentials::get(conn, user_id))?;
     match row {
         None => Ok(None),
@@ -34,7 +34,7 @@ fn read(app: &Latchkey, user_id: i64) -> Result<Snapshot> {
 /// skew (or when `force`). Returns `(token, refreshed_user)`; the user is
 /// `Some` when this call changed it (refresh or needs_reauth).
 pub async fn access_token(
-    app: &Latchkey,
+    app: &Context<'_>,
     service: &Service,
     user: &User,
     force: bool,
@@ -113,7 +113,7 @@ pub async fn access_token(
                 "the provider refused its refresh token (invalid_grant)",
             ));
         }
-        Err(err) => return Err(to_error(&what, err)),
+        Err(err) => return Err(token_error(service, &what, err)),
     };
     let new = StoredTokens::from_response(
         &response,
@@ -154,7 +154,7 @@ fn needs_reauth(service: &Service, user: &User, why: &str) -> Error {
 }
 
 /// Marks the user `needs_reauth` (deleting nothing) and reports it.
-fn mark_needs_reauth(app: &Latchkey, service: &Service, user: &User) -> Result<()> {
+fn mark_needs_reauth(app: &Context<'_>, service: &Service, user: &User) -> Result<()> {
     let changed = app.store().write(|tx| {
         let before = users::by_id(tx, user.id)?.status;
         users::set_status(tx, user.id, UserStatus::NeedsReauth, false)?;
@@ -174,7 +174,7 @@ fn mark_needs_reauth(app: &Latchkey, service: &Service, user: &User) -> Result<(
 
 /// The lease that makes one refresh at a time per user across processes;
 /// a sign-out takes it too, so a refresh cannot store tokens again after it.
-pub(crate) async fn refresh_lease(app: &Latchkey, user_id: i64) -> Result<Lease<'_>> {
+pub(crate) async fn refresh_lease<'a>(app: &Context<'a>, user_id: i64) -> Result<Lease<'a>> {
     let ttl = app.auth().settings().http_timeout * 2 + std::time::Duration::from_secs(5);
     Lease::acquire(app.store(), &format!("refresh:user:{user_id}"), ttl).await
 }

@@ -2,13 +2,13 @@
 //! one-shot pending authorization that remembers how to finish it.
 
 use super::client::{missing_endpoint, Grant};
-use crate::auth_types::{AuthKind, PkceMode};
+use super::Context;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
+use crate::model::Secret;
+use crate::model::User;
+use crate::model::{AuthKind, PkceMode};
 use crate::service::Service;
 use crate::store::{now_ms, pending, pending::PendingRow};
-use crate::user::User;
-use crate::vault::Secret;
 use oauth2::{CsrfToken, PkceCodeChallenge};
 use serde::Serialize;
 use ts_rs::TS;
@@ -31,7 +31,7 @@ pub fn verifier_purpose(state: &str) -> String {
 /// Makes the link and stores its pending authorization (replacing the
 /// user's older ones).
 pub fn create(
-    app: &Latchkey,
+    app: &Context<'_>,
     service: &Service,
     user: &User,
     redirect_uri: &str,

@@ -14,6 +14,7 @@
 pub(crate) mod client;
 pub(crate) mod client_credentials;
 pub(crate) mod complete;
+mod context;
 pub(crate) mod device;
 pub(crate) mod errors;
 mod events;
@@ -29,10 +30,13 @@ pub(crate) mod revoke;
 mod settings;
 pub(crate) mod tokens;
 
+pub use client_credentials::ServiceTokenState;
+pub(crate) use context::Context;
 pub use device::{DeviceAuthorization, DevicePrompt};
 pub use events::{AuthEvent, AuthEventKind};
 pub use id_token::IdentityClaims;
 pub use login::LoginLink;
 pub use loopback::LoopbackAuthorization;
+pub use revoke::{ProviderRevocation, SignOut};
 pub use settings::{AuthSettings, AuthState};
 pub use tokens::ValidToken;

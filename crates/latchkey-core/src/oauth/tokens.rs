@@ -3,8 +3,9 @@
 
 use super::client::TokenResponse;
 use crate::error::{Error, Result};
+use crate::model::Secret;
 use crate::store::now_ms;
-use crate::vault::{Secret, Vault};
+use crate::vault::Vault;
 use oauth2::TokenResponse as _;
 use serde::{Deserialize, Serialize};
 

@@ -2,9 +2,9 @@
 //! Explicit values (flags, form edits) are applied on top by the caller.
 
 use super::{Param, ServiceInput, DEFAULT_REDIRECT_URI};
-use crate::auth_types::AuthKind;
 use crate::discovery::DiscoveredEndpoints;
 use crate::error::Result;
+use crate::model::AuthKind;
 use crate::presets::Preset;
 use serde::Serialize;
 use std::collections::BTreeMap;

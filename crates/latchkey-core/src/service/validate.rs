@@ -2,12 +2,12 @@
 //! message per wrong field so a form can show them all at once.
 
 use super::origins::normalize_origins;
-use super::params::Param;
 use super::urls::{check_endpoint, check_redirect, DEFAULT_REDIRECT_URI};
 use super::{ServiceInput, ServiceSpec};
-use crate::auth_types::{AuthKind, ClientAuth, TokenPlacement};
 use crate::error::{Error, FieldError, Result};
-use crate::vault::Secret;
+use crate::model::Secret;
+use crate::model::{param_label, Param};
+use crate::model::{AuthKind, ClientAuth, TokenPlacement};
 
 const MAX_SLUG: usize = 64;
 const MAX_NAME: usize = 100;
@@ -384,15 +384,6 @@ pub fn parse_scopes(text: &str, separator: &str) -> std::result::Result<Vec<Stri
         }
     }
     Ok(scopes)
-}
-
-/// How a params field is named in messages.
-pub(super) fn param_label(field: &str) -> &'static str {
-    if field == "authorize_params" {
-        "authorize parameter"
-    } else {
-        "token parameter"
-    }
 }
 
 fn check_params(

@@ -4,8 +4,8 @@
 use super::now_ms;
 use super::services::{json_column, to_json};
 use crate::error::{Error, Result};
-use crate::http::history::NewHistory;
-use crate::http::{
+use crate::model::NewHistory;
+use crate::model::{
     HistoryEntry, HistoryFilter, HistoryLimits, HistoryPage, HistorySource, HistorySummary,
 };
 use rusqlite::types::Value as SqlValue;
@@ -237,7 +237,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<HistoryEntry> {
                 reason: row.get(12)?,
                 ttfb_ms: row.get(13)?,
                 response_headers: json_column(row, 14)?,
-                response_body: crate::http::decode_body(body.as_deref().unwrap_or_default(), content_type.as_deref()),
+                response_body: crate::model::decode_body(body.as_deref().unwrap_or_default(), content_type.as_deref()),
                 response_content_type: content_type,
                 response_truncated: row.get(17)?,
                 response_file: file.filter(|f| std::path::Path::new(f).exists()),
@@ -278,7 +278,7 @@ pub fn clear(conn: &Connection, service_id: Option<i64>) -> Result<(usize, Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::RequestSpec;
+    use crate::model::RequestSpec;
     use crate::store::migrations;
 
     fn db() -> Connection {
@@ -398,7 +398,7 @@ mod tests {
         assert_eq!(entry.summary.source, HistorySource::Cli);
         assert!(matches!(
             entry.response_body,
-            crate::http::ResponseBody::Text { .. }
+            crate::model::ResponseBody::Text { .. }
         ));
     }
 
@@ -423,14 +423,14 @@ mod tests {
         assert_eq!(entry.request.headers[0].name, "A");
         assert_eq!(
             entry.request.body,
-            crate::http::RequestBody::Raw {
+            crate::model::RequestBody::Raw {
                 content_type: String::new(),
                 text: "hi".into()
             }
         );
         let saved = crate::store::saved_requests::get(&conn, 1, "Create").unwrap();
         assert_eq!(saved.request.url, "/m");
-        assert_eq!(saved.request.body, crate::http::RequestBody::None);
+        assert_eq!(saved.request.body, crate::model::RequestBody::None);
     }
 
     #[test]

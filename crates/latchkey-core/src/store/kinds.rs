@@ -1,8 +1,8 @@
-//! How the shared OAuth vocabulary ([`crate::auth_types`]) is stored: as
+//! How the shared vocabulary ([`crate::model`]: OAuth settings, user status) is stored: as
 //! TEXT columns with CHECK constraints, spelled as serde spells them.
 
 use super::sql_enum::sql_enum;
-use crate::auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
+use crate::model::{AuthKind, ClientAuth, PkceMode, TokenPlacement, UserStatus};
 
 sql_enum!(AuthKind, "auth kind" {
     AuthorizationCode => "authorization_code",
@@ -22,6 +22,13 @@ sql_enum!(PkceMode, "PKCE mode" {
     S256 => "S256",
     Plain => "plain",
     Off => "off",
+});
+
+sql_enum!(UserStatus, "user status" {
+    New => "new",
+    Authorized => "authorized",
+    NeedsReauth => "needs_reauth",
+    Revoked => "revoked",
 });
 
 /// The `token_placement` column; the name and prefix have their own.

@@ -3,7 +3,7 @@
 use super::now_ms;
 use super::services::{json_column, to_json};
 use crate::error::{Error, Result};
-use crate::http::{SavedRequest, SavedRequestInput};
+use crate::model::{SavedRequest, SavedRequestInput};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str = "r.id, s.slug, r.name, r.spec, r.extractors, r.created_at, r.updated_at";

@@ -3,7 +3,7 @@
 use super::kinds::{placement_columns, placement_from_columns, PlacementKind};
 use super::now_ms;
 use crate::error::{Error, Result};
-use crate::service::{Param, Service, ServiceSpec};
+use crate::model::{Param, Service, ServiceSpec};
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
 const COLUMNS: &str = "id, slug, name, preset, auth_kind, client_id, authorize_url, token_url,

@@ -3,8 +3,8 @@
 use super::now_ms;
 use super::services::{json_column, to_json};
 use crate::error::{Error, Result};
-use crate::service::Service;
-use crate::user::{User, UserStatus};
+use crate::model::Service;
+use crate::model::{User, UserStatus};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str = "u.id, u.service_id, s.slug, u.external_id, u.label, u.status,
@@ -133,7 +133,7 @@ pub fn set_authorized(
     user_id: i64,
     granted_scopes: &[String],
     expires_at: Option<i64>,
-    identity: Option<&crate::oauth::IdentityClaims>,
+    identity: Option<&crate::model::IdentityClaims>,
 ) -> Result<()> {
     conn.execute(
         "UPDATE users SET status = ?2, granted_scopes = ?3, expires_at = ?4, updated_at = ?5

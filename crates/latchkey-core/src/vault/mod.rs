@@ -4,14 +4,14 @@
 
 mod data_key;
 mod key_source;
-mod secret;
 
+pub use crate::model::Secret;
 pub use key_source::{KeySource, KEY_FILE_ENV};
-pub use secret::Secret;
 
 use crate::error::{Error, Result};
 use crate::store::{meta, Store};
 use data_key::DataKey;
+use std::sync::{Arc, Mutex};
 
 const KEY_CHECK_PURPOSE: &str = "meta:key_check";
 const KEY_CHECK_TEXT: &[u8] = b"latchkey data key check";
@@ -71,6 +71,43 @@ impl Vault {
         let bytes = self.key.open(purpose, blob).map_err(|_| lost())?;
         let text = std::str::from_utf8(&bytes).map_err(|_| lost())?;
         Ok(Secret::new(text))
+    }
+}
+
+/// One handle's vault: where its key is kept, and the vault once unlocked.
+/// Unlocking waits for the first secret, so listing services works without
+/// a keyring.
+pub struct VaultSlot {
+    key_source: KeySource,
+    unlocked: Mutex<Option<Arc<Vault>>>,
+}
+
+impl VaultSlot {
+    pub fn new(key_source: KeySource) -> Self {
+        Self {
+            key_source,
+            unlocked: Mutex::new(None),
+        }
+    }
+
+    pub fn key_source(&self) -> &KeySource {
+        &self.key_source
+    }
+
+    /// The unlocked vault, unlocking (or creating the key) on first use.
+    pub fn unlock(&self, store: &Store) -> Result<Arc<Vault>> {
+        let mut slot = self.unlocked.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(vault) = slot.as_ref() {
+            return Ok(Arc::clone(vault));
+        }
+        let vault = Arc::new(Vault::unlock(store, &self.key_source)?);
+        *slot = Some(Arc::clone(&vault));
+        Ok(vault)
+    }
+
+    /// Forgets the unlocked vault; the next use unlocks again.
+    pub fn forget(&self) {
+        *self.unlocked.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }
 

@@ -21,12 +21,18 @@ impl Param {
             }),
             _ => Err(FieldError::new(
                 field,
-                format!(
-                    "{} `{text}` is not in name=value form",
-                    super::validate::param_label(field)
-                ),
+                format!("{} `{text}` is not in name=value form", param_label(field)),
             )),
         }
+    }
+}
+
+/// How a params field is named in messages.
+pub(crate) fn param_label(field: &str) -> &'static str {
+    if field == "authorize_params" {
+        "authorize parameter"
+    } else {
+        "token parameter"
     }
 }
 

@@ -1,8 +1,8 @@
 //! History records as the viewer and the CLI see them.
 
-use super::response::ResponseBody;
-use super::spec::RequestSpec;
-use crate::service::Param;
+use super::param::Param;
+use super::request::RequestSpec;
+use super::response_body::ResponseBody;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

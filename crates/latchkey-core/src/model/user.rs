@@ -1,7 +1,6 @@
 //! The people (or accounts) a service's tokens are kept for.
 
 use crate::error::{Error, FieldError, Result};
-use crate::store::sql_enum::sql_enum;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -19,13 +18,6 @@ pub enum UserStatus {
     NeedsReauth,
     Revoked,
 }
-
-sql_enum!(UserStatus, "user status" {
-    New => "new",
-    Authorized => "authorized",
-    NeedsReauth => "needs_reauth",
-    Revoked => "revoked",
-});
 
 impl std::fmt::Display for UserStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -51,6 +43,15 @@ pub struct User {
     pub name: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// Who signed in, from an OpenID Connect id token (shown, never trusted
+/// for access decisions).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct IdentityClaims {
+    pub sub: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
 }
 
 /// What a form or the CLI submits to add a user.

@@ -1,0 +1,94 @@
+//! Runs a saved request's extractors on a response body.
+
+use super::find::find_key;
+use super::jsonpath::query_path;
+use crate::model::{ExtractedValue, Extractor};
+use serde_json::Value;
+
+/// Runs each extractor on a response body.
+pub fn run_extractors(body: Option<&Value>, extractors: &[Extractor]) -> Vec<ExtractedValue> {
+    extractors
+        .iter()
+        .map(|extractor| {
+            let found = match (body, extractor) {
+                (None, _) => Err("the response is not JSON".to_string()),
+                (
+                    Some(doc),
+                    Extractor::FindKey {
+                        key,
+                        case_insensitive,
+                    },
+                ) => {
+                    let result = find_key(doc, key, *case_insensitive);
+                    match (result.first, result.matches.into_iter().next()) {
+                        (Some(value), Some(m)) => Ok((m.path, value)),
+                        _ => Err(format!("no key `{key}` in the response")),
+                    }
+                }
+                (Some(doc), Extractor::JsonPath { expression }) => {
+                    match query_path(doc, expression) {
+                        Ok(result) => result
+                            .matches
+                            .into_iter()
+                            .next()
+                            .map(|m| (m.path, m.value))
+                            .ok_or_else(|| {
+                                format!("`{expression}` selects nothing in the response")
+                            }),
+                        Err(e) => Err(e.to_string()),
+                    }
+                }
+            };
+            match found {
+                Ok((path, value)) => ExtractedValue {
+                    extractor: extractor.clone(),
+                    path: Some(path),
+                    value: Some(value),
+                    error: None,
+                },
+                Err(error) => ExtractedValue {
+                    extractor: extractor.clone(),
+                    path: None,
+                    value: None,
+                    error: Some(error),
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn extractors_find_values_or_say_why_not() {
+        let doc = json!([{"joinURL": "https://meet/1", "meetingid": 7}]);
+        let extractors = vec![
+            Extractor::FindKey {
+                key: "joinurl".into(),
+                case_insensitive: true,
+            },
+            Extractor::JsonPath {
+                expression: "$[0].meetingid".into(),
+            },
+            Extractor::FindKey {
+                key: "nope".into(),
+                case_insensitive: false,
+            },
+        ];
+        let out = run_extractors(Some(&doc), &extractors);
+        assert_eq!(out[0].value, Some(json!("https://meet/1")));
+        assert_eq!(out[0].path.as_deref(), Some("$[0].joinURL"));
+        assert_eq!(out[1].value, Some(json!(7)));
+        assert_eq!(
+            out[2].error.as_deref(),
+            Some("no key `nope` in the response")
+        );
+        assert_eq!(
+            run_extractors(None, &extractors)[0].error.as_deref(),
+            Some("the response is not JSON")
+        );
+    }
+}
