@@ -52,7 +52,7 @@ e2e: ui
 bench:
 	cargo bench -p latchkey-cli --bench latchkey --locked
 
-# The local API (issue 7): POST .../request through `latchkey serve`'s
+# The local API: POST .../request through `latchkey serve`'s
 # server vs the same upstream called directly, as ratios (loopback only).
 bench-api:
 	cargo bench -p latchkey-cli --bench local_api --locked

@@ -19,7 +19,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::Preset::export_all(&cfg)?;
     crate::DiscoveredEndpoints::export_all(&cfg)?;
     crate::service::ServiceDefaults::export_all(&cfg)?;
-    // Requests, history and the JSON tools (issue 5).
+    // Requests, history and the JSON tools.
     crate::http::RequestSpec::export_all(&cfg)?;
     crate::http::SendOptions::export_all(&cfg)?;
     crate::Sent::export_all(&cfg)?;

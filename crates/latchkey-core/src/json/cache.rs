@@ -7,7 +7,7 @@ use super::find::{find_key, find_key_page, FindPage, FindResult};
 use super::format::parse_json;
 use super::jsonpath::{query_path, query_path_page, PathQueryPage, PathQueryResult};
 use super::node::JsonNode;
-use super::path::{format_path, parse_path, push_index, push_key, PathSegment};
+use super::path::{format_path, node_at, parse_path, push_index, push_key, PathSegment};
 use super::search::{search, SearchQuery, SearchResult};
 use crate::error::{Error, Result};
 use crate::model::{ExtractedValue, Extractor};
@@ -291,17 +291,8 @@ impl JsonDocumentCache {
 }
 
 fn resolve<'a>(doc: &'a Value, segments: &[PathSegment], path: &str) -> Result<&'a Value> {
-    let mut node = doc;
-    for segment in segments {
-        let next = match (segment, node) {
-            (PathSegment::Key(k), Value::Object(map)) => map.get(k),
-            (PathSegment::Index(i), Value::Array(items)) => items.get(*i),
-            _ => None,
-        };
-        node =
-            next.ok_or_else(|| Error::NotFound(format!("nothing at `{path}` in this document")))?;
-    }
-    Ok(node)
+    node_at(doc, segments)
+        .ok_or_else(|| Error::NotFound(format!("nothing at `{path}` in this document")))
 }
 
 #[cfg(test)]

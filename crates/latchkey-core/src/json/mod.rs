@@ -20,6 +20,6 @@ pub use jsonpath::{
     compile_path, query_path, query_path_page, PathHit, PathMatch, PathQueryPage, PathQueryResult,
 };
 pub use node::{child_count, preview, JsonNode, NodeKind};
-pub use path::{format_path, parse_path, PathSegment};
+pub use path::{format_path, node_at, parse_path, value_at, PathSegment};
 pub use rows::{json_to_rows, rows_to_json, BodyRow, RowType};
 pub use search::{search, SearchHit, SearchQuery, SearchResult, SearchTarget};

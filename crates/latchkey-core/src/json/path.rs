@@ -28,6 +28,28 @@ pub fn format_path(segments: &[PathSegment]) -> String {
     out
 }
 
+/// The node `segments` lead to, or `None` when the document has nothing
+/// there (a key on an array, an index past the end).
+pub fn node_at<'a>(
+    doc: &'a serde_json::Value,
+    segments: &[PathSegment],
+) -> Option<&'a serde_json::Value> {
+    let mut node = doc;
+    for segment in segments {
+        node = match (segment, node) {
+            (PathSegment::Key(k), serde_json::Value::Object(map)) => map.get(k)?,
+            (PathSegment::Index(i), serde_json::Value::Array(items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// The node at a path as [`format_path`] writes it (`$.data[0].id`).
+pub fn value_at<'a>(doc: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    node_at(doc, &parse_path(path).ok()?)
+}
+
 pub(crate) fn push_index(out: &mut String, index: usize) {
     let _ = write!(out, "[{index}]");
 }

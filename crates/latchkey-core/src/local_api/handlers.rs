@@ -7,7 +7,7 @@ use crate::error::{Error, FieldError};
 use crate::http::{
     HistorySource, HttpResponse, RequestBody, RequestSpec, ResponseBody, SendOptions,
 };
-use crate::json::{find_key, parse_path, query_path, PathSegment};
+use crate::json::{find_key, query_path, value_at};
 use crate::latchkey::SendRequest;
 use crate::model::AuthKind;
 use crate::model::Param;
@@ -239,7 +239,7 @@ pub async fn call(
     let (body, body_base64) = render_body(&response);
     let (found, matches) = match (&input.find, &input.path) {
         (Some(key), _) => {
-            let (f, m) = find_in(&body, key);
+            let (f, m) = find_in(&body, key, false);
             (Some(f), Some(m))
         }
         (_, Some(path)) => {
@@ -383,20 +383,9 @@ fn render_body(response: &HttpResponse) -> (Value, Option<String>) {
     }
 }
 
-/// The value at a path `find_key` reported.
-fn value_at<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
-    let mut node = doc;
-    for segment in parse_path(path).ok()? {
-        node = match segment {
-            PathSegment::Index(i) => node.get(i)?,
-            PathSegment::Key(k) => node.get(k.as_str())?,
-        };
-    }
-    Some(node)
-}
-
-fn find_in(doc: &Value, key: &str) -> (Value, Vec<Match>) {
-    let result = find_key(doc, key, false);
+/// Every value of `key` with its path, and the first (null when none).
+fn find_in(doc: &Value, key: &str, case_insensitive: bool) -> (Value, Vec<Match>) {
+    let result = find_key(doc, key, case_insensitive);
     let matches = result
         .matches
         .iter()
@@ -443,21 +432,8 @@ pub async fn json_find(ApiJson(input): ApiJson<FindInput>) -> Answer<Found> {
     if input.key.is_empty() {
         return Err(Error::field("key", "the key to find is empty").into());
     }
-    let result = find_key(&input.document, &input.key, input.case_insensitive);
-    let matches = result
-        .matches
-        .iter()
-        .filter_map(|m| {
-            value_at(&input.document, &m.path).map(|v| Match {
-                path: m.path.clone(),
-                value: v.clone(),
-            })
-        })
-        .collect();
-    Ok(Json(Found {
-        found: result.first.unwrap_or(Value::Null),
-        matches,
-    }))
+    let (found, matches) = find_in(&input.document, &input.key, input.case_insensitive);
+    Ok(Json(Found { found, matches }))
 }
 
 #[derive(Deserialize)]
@@ -493,7 +469,7 @@ mod tests {
     #[test]
     fn find_reports_values_with_paths() {
         let doc = json!([{"joinURL": "https://m/1"}, {"x": {"joinURL": "https://m/2"}}]);
-        let (first, all) = find_in(&doc, "joinURL");
+        let (first, all) = find_in(&doc, "joinURL", false);
         assert_eq!(first, "https://m/1");
         assert_eq!(all[1].path, "$[1].x.joinURL");
         assert_eq!(all[1].value, "https://m/2");

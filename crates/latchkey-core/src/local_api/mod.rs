@@ -1,4 +1,4 @@
-//! The local automation API (issue 7): login links and requests as a user
+//! The local automation API: login links and requests as a user
 //! over HTTP on loopback, for scripts and workflow tools on this machine.
 //! Served by `latchkey serve` and, when turned on, inside the desktop app,
 //! over the same core and database.
