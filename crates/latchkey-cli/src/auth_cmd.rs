@@ -109,6 +109,10 @@ pub fn authorize(app: &Latchkey, args: &AuthorizeArgs<'_>, json: bool) -> Result
                 }
                 let _ = std::io::stdout().flush();
                 eprintln!(
+                    "The provider must send the browser back to this redirect URI:\n  {}\n{}",
+                    link.redirect_uri, link.registration_hint
+                );
+                eprintln!(
                     "Waiting up to {} s for the sign-in to finish...",
                     timeout.as_secs()
                 );

@@ -100,6 +100,17 @@ fn discover_authorize_and_single_flight(provider: Provider) {
         .output()
         .unwrap());
     assert!(out.contains("Authorized `alice`"), "{name}: {out}");
+    // While it waits, it names the redirect URI the provider must accept.
+    assert!(
+        out.contains(
+            "The provider must send the browser back to this redirect URI:\n  http://127.0.0.1:"
+        ),
+        "{name}: {out}"
+    );
+    assert!(
+        out.contains("Register exactly http://127.0.0.1:"),
+        "{name}: {out}"
+    );
     let first = ok(latchkey(&data)
         .args(["token", "svc", "alice"])
         .output()

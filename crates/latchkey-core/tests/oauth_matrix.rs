@@ -321,6 +321,17 @@ async fn dot_refuses_localhost_on_another_port() {
     );
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Timeout, "{err}");
+    // The timeout names the redirect URI as the likely cause.
+    let msg = err.to_string();
+    assert!(
+        msg.contains("The likely cause: the provider does not accept this redirect URI"),
+        "{msg}"
+    );
+    assert!(msg.contains("Register exactly http://localhost:"), "{msg}");
+    assert!(
+        msg.contains("`localhost` and `127.0.0.1` are different addresses"),
+        "{msg}"
+    );
 }
 
 async fn client_credentials(provider: Provider) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ServiceInput } from "../api";
-import { inputFromValues, valuesFromInput } from "./serviceForm";
+import { inputFromValues, pkceWarning, valuesFromInput } from "./serviceForm";
 
 const input: ServiceInput = {
   slug: "podio",
@@ -71,5 +71,13 @@ describe("service form values", () => {
     const out = inputFromValues(values);
     expect(out.token_params).toEqual([{ name: "x", value: "1" }]);
     expect(out.token_placement).toEqual({ kind: "query", name: "oauth_token" });
+  });
+});
+
+describe("pkceWarning", () => {
+  it("warns beside plain and off, never beside S256", () => {
+    expect(pkceWarning("S256")).toBeUndefined();
+    expect(pkceWarning("plain")).toMatch(/^Warning: plain PKCE/);
+    expect(pkceWarning("off")).toMatch(/^Warning: without PKCE/);
   });
 });

@@ -97,3 +97,14 @@ export function inputFromValues(v: ServiceFormValues): ServiceInput {
   if (v.api_key !== "" && v.auth_kind === "api_key") input.api_key = v.api_key;
   return input;
 }
+
+/** The warning shown beside the PKCE field when it is not S256 (a person's explicit choice). */
+export function pkceWarning(pkce: string): string | undefined {
+  if (pkce === "plain") {
+    return "Warning: plain PKCE puts the verifier itself in the login link, so it protects little. Use S256 unless the provider rejects it.";
+  }
+  if (pkce === "off") {
+    return "Warning: without PKCE a stolen authorization code can be redeemed, and a pasted code without its state is refused. Use S256 unless the provider rejects it.";
+  }
+  return undefined;
+}

@@ -146,11 +146,17 @@ impl Latchkey {
                     }
                     let state = match params.state {
                         Some(s) => s,
-                        None => self.single_pending(&usr)?,
+                        None => {
+                            stateless_needs_s256(&svc, "address has no `state`")?;
+                            self.single_pending(&usr)?
+                        }
                     };
                     (state, params.code.unwrap_or_default())
                 }
-                Pasted::BareCode(code) => (self.single_pending(&usr)?, code),
+                Pasted::BareCode(code) => {
+                    stateless_needs_s256(&svc, "text is a bare code, without `state`")?;
+                    (self.single_pending(&usr)?, code)
+                }
             };
             complete::exchange(&self.oauth(), &svc, &usr, &state, &code).await
         }
@@ -333,4 +339,19 @@ fn clone_error(err: &Error) -> Error {
         Error::Network { url, detail, .. } => Error::network(url.clone(), detail.clone()),
         other => Error::Provider(other.to_string()),
     }
+}
+
+/// Without `state`, nothing ties a pasted code to the login Latchkey
+/// started, except PKCE S256: a code injected from another login fails the
+/// verifier at the token endpoint. Without S256 such a paste is refused.
+fn stateless_needs_s256(service: &crate::service::Service, what: &str) -> Result<()> {
+    if service.spec.pkce == crate::PkceMode::S256 {
+        return Ok(());
+    }
+    Err(Error::InvalidInput(format!(
+        "the pasted {what}, and service `{}` does not use PKCE S256, so Latchkey cannot tell \
+         that this code belongs to the sign-in it started: paste the whole address the browser \
+         ended on, including `state`",
+        service.spec.slug
+    )))
 }

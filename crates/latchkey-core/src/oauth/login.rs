@@ -19,6 +19,8 @@ pub struct LoginLink {
     pub url: String,
     /// Where the provider will send the browser back.
     pub redirect_uri: String,
+    /// What the provider must have registered for it, in one sentence or two.
+    pub registration_hint: String,
     /// Unix ms after which the link no longer completes.
     pub expires_at: i64,
 }
@@ -87,6 +89,7 @@ pub fn create(
     app.store()
         .write(|tx| pending::replace_for_user(tx, &row))?;
     Ok(LoginLink {
+        registration_hint: super::loopback::registration_hint(redirect_uri),
         url: url.to_string(),
         redirect_uri: redirect_uri.to_string(),
         expires_at,

@@ -1,16 +1,22 @@
 //! The loopback redirect listener (RFC 8252 §7.3): binds the redirect URI's
-//! port on 127.0.0.1 or [::1] only, answers stray requests with 404 and a
-//! wrong `state` with 400 while it keeps waiting, takes exactly one good
-//! callback, and gives up after a timeout. A small HTTP/1.1 request-line
+//! port on 127.0.0.1 or [::1] only (for `localhost`, both, on one port: a
+//! browser may resolve it to either, RFC 8252 §8.3), serves each connection
+//! in its own task, answers stray requests with 404 and a wrong `state` with
+//! 400 while it keeps waiting, takes exactly one good callback, and gives up
+//! after a timeout. A small HTTP/1.1 request-line
 //! reader is all a browser's redirect needs; no server framework.
 
 use super::login::LoginLink;
 use super::pasted::CallbackParams;
 use crate::error::{Error, Result};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 use tokio::time::{timeout, Instant};
 use url::{Host, Url};
 
@@ -43,6 +49,9 @@ impl LoopbackAuthorization {
 
 pub struct Listener {
     listener: TcpListener,
+    /// For a `localhost` redirect URI: the same port on [::1], since a
+    /// browser may resolve `localhost` to either address.
+    v6: Option<TcpListener>,
     redirect_uri: String,
     path: String,
 }
@@ -66,13 +75,13 @@ impl Listener {
         let url = Url::parse(redirect_uri).map_err(|_| {
             Error::InvalidInput(format!("the redirect URI `{redirect_uri}` is not a URL"))
         })?;
+        let localhost =
+            matches!(url.host(), Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost"));
         let ip = match url.host() {
             Some(Host::Ipv4(ip)) if ip.is_loopback() => IpAddr::V4(ip),
             Some(Host::Ipv6(ip)) if ip.is_loopback() => IpAddr::V6(ip),
-            // RFC 8252 §8.3: listen on the IP literal, never all interfaces.
-            Some(Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => {
-                IpAddr::V4(Ipv4Addr::LOCALHOST)
-            }
+            // RFC 8252 §8.3: listen on the IP literals, never all interfaces.
+            _ if localhost => IpAddr::V4(Ipv4Addr::LOCALHOST),
             _ => {
                 return Err(Error::InvalidInput(format!(
                     "the redirect URI `{redirect_uri}` must be on 127.0.0.1, [::1] or localhost for Latchkey to catch it"
@@ -85,19 +94,42 @@ impl Listener {
             )));
         }
         let port = url.port().unwrap_or(80);
-        let listener = TcpListener::bind(SocketAddr::new(ip, port))
-            .await
-            .map_err(|e| bind_error(&e, ip, port))?;
-        let actual = listener
-            .local_addr()
-            .map_err(|e| Error::Internal(format!("cannot read the listener's port: {e}")))?
-            .port();
+        // `localhost` may resolve to 127.0.0.1 or ::1: listen on both, on
+        // one port. A free port picked for IPv4 can be taken on IPv6, so
+        // an ephemeral choice is retried a few times.
+        let mut attempts = 0;
+        let (listener, v6) = loop {
+            attempts += 1;
+            let listener = TcpListener::bind(SocketAddr::new(ip, port))
+                .await
+                .map_err(|e| bind_error(&e, ip, port))?;
+            let actual = local_port(&listener)?;
+            if !localhost {
+                break (listener, None);
+            }
+            let v6_addr = SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), actual);
+            match TcpListener::bind(v6_addr).await {
+                Ok(v6) => break (listener, Some(v6)),
+                // No IPv6 loopback on this machine: browsers cannot reach ::1 either.
+                Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {
+                    break (listener, None)
+                }
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AddrInUse && port == 0 && attempts < 5 =>
+                {
+                    continue
+                }
+                Err(e) => return Err(bind_error(&e, IpAddr::V6(Ipv6Addr::LOCALHOST), actual)),
+            }
+        };
+        let actual = local_port(&listener)?;
         let mut url = url;
         if port == 0 {
             let _ = url.set_port(Some(actual));
         }
         Ok(Self {
             listener,
+            v6,
             path: url.path().to_string(),
             redirect_uri: url.to_string(),
         })
@@ -107,87 +139,135 @@ impl Listener {
         &self.redirect_uri
     }
 
-    /// Waits for the one callback carrying `state`. Other paths get 404 and
-    /// a wrong state 400, and the wait goes on; a provider error ends it.
+    /// Waits for the one callback carrying `state`. Each connection is
+    /// served in its own task, so idle or slow connections cannot hold up
+    /// the browser's redirect. Other paths get 404 and a wrong state 400,
+    /// and the wait goes on.
     pub async fn wait(self, state: &str, limit: Duration) -> Result<Caught> {
         let deadline = Instant::now() + limit;
-        let mut wrong_state = 0usize;
+        let check = Arc::new(Check {
+            path: self.path.clone(),
+            state: state.to_string(),
+            wrong_state: AtomicUsize::new(0),
+        });
+        let (found, mut caught) = mpsc::channel::<Caught>(1);
+        // Dropped on return: connections still being read are closed.
+        let mut connections = JoinSet::new();
         loop {
-            let accepted = tokio::time::timeout_at(deadline, self.listener.accept()).await;
-            let mut stream = match accepted {
-                Err(_) => return Err(timed_out(&self.redirect_uri, limit, wrong_state)),
-                Ok(Err(_)) => continue,
-                Ok(Ok((stream, _))) => stream,
-            };
-            let target = match timeout(READ_TIMEOUT, read_target(&mut stream)).await {
-                Ok(Some(t)) => t,
-                _ => {
-                    let _ = respond(
-                        &mut stream,
-                        400,
-                        &page("Bad request", "Latchkey could not read this request."),
-                    )
-                    .await;
-                    continue;
+            tokio::select! {
+                Some(c) = caught.recv() => return Ok(c),
+                accepted = self.accept() => {
+                    if let Ok(stream) = accepted {
+                        connections.spawn(serve(stream, Arc::clone(&check), found.clone()));
+                    }
                 }
-            };
-            let (method, target) = target;
-            let url = match Url::parse("http://loopback").and_then(|base| base.join(&target)) {
-                Ok(u) => u,
-                Err(_) => {
-                    let _ = respond(
-                        &mut stream,
-                        400,
-                        &page("Bad request", "Latchkey could not read this address."),
-                    )
-                    .await;
-                    continue;
+                () = tokio::time::sleep_until(deadline) => {
+                    let wrong = check.wrong_state.load(Ordering::Relaxed);
+                    return Err(timed_out(&self.redirect_uri, limit, wrong));
                 }
-            };
-            if url.path() != self.path {
-                let _ = respond(
-                    &mut stream,
-                    404,
-                    &page(
-                        "Not found",
-                        "This is Latchkey's sign-in listener; nothing is here.",
-                    ),
-                )
-                .await;
-                continue;
             }
-            if method != "GET" {
-                let _ = respond(
-                    &mut stream,
-                    405,
-                    &page(
-                        "Method not allowed",
-                        "Only the browser's redirect is accepted here.",
-                    ),
-                )
-                .await;
-                continue;
-            }
-            let params = CallbackParams::from_url(&url);
-            if params.state.as_deref() != Some(state) {
-                wrong_state += 1;
-                let _ = respond(
-                    &mut stream,
-                    400,
-                    &page(
-                        "This sign-in does not match",
-                        "This response belongs to another or an older login attempt, so Latchkey refused it. Start the sign-in again from Latchkey.",
-                    ),
-                )
-                .await;
-                continue;
-            }
-            return Ok(Caught {
-                params,
-                reply: Reply { stream },
-            });
+            // Reap finished connection tasks so the set does not grow.
+            while connections.try_join_next().is_some() {}
         }
     }
+
+    async fn accept(&self) -> std::io::Result<TcpStream> {
+        match &self.v6 {
+            None => self.listener.accept().await.map(|(s, _)| s),
+            Some(v6) => tokio::select! {
+                r = self.listener.accept() => r.map(|(s, _)| s),
+                r = v6.accept() => r.map(|(s, _)| s),
+            },
+        }
+    }
+}
+
+/// What every connection is checked against.
+struct Check {
+    path: String,
+    state: String,
+    wrong_state: AtomicUsize,
+}
+
+/// Serves one connection: answers it, or hands a good callback to the waiter.
+async fn serve(mut stream: TcpStream, check: Arc<Check>, found: mpsc::Sender<Caught>) {
+    let target = match timeout(READ_TIMEOUT, read_target(&mut stream)).await {
+        Ok(Some(t)) => t,
+        _ => {
+            let _ = respond(
+                &mut stream,
+                400,
+                &page("Bad request", "Latchkey could not read this request."),
+            )
+            .await;
+            return;
+        }
+    };
+    let (method, target) = target;
+    let url = match target_url(&target) {
+        Some(u) => u,
+        None => {
+            let _ = respond(
+                &mut stream,
+                400,
+                &page("Bad request", "Latchkey could not read this address."),
+            )
+            .await;
+            return;
+        }
+    };
+    if url.path() != check.path {
+        let _ = respond(
+            &mut stream,
+            404,
+            &page(
+                "Not found",
+                "This is Latchkey's sign-in listener; nothing is here.",
+            ),
+        )
+        .await;
+        return;
+    }
+    if method != "GET" {
+        let _ = respond(
+            &mut stream,
+            405,
+            &page(
+                "Method not allowed",
+                "Only the browser's redirect is accepted here.",
+            ),
+        )
+        .await;
+        return;
+    }
+    let params = CallbackParams::from_url(&url);
+    if params.state.as_deref() != Some(check.state.as_str()) {
+        check.wrong_state.fetch_add(1, Ordering::Relaxed);
+        let _ = respond(
+            &mut stream,
+            400,
+            &page(
+                "This sign-in does not match",
+                "This response belongs to another or an older login attempt, so Latchkey refused it. Start the sign-in again from Latchkey.",
+            ),
+        )
+        .await;
+        return;
+    }
+    // If the waiter already has one, this connection is simply closed.
+    let _ = found
+        .send(Caught {
+            params,
+            reply: Reply { stream },
+        })
+        .await;
+}
+
+fn local_port(listener: &TcpListener) -> Result<u16> {
+    Ok(listener
+        .local_addr()
+        .map_err(|e| Error::Internal(format!("cannot read the listener's port: {e}")))?
+        .port())
 }
 
 impl Reply {
@@ -218,6 +298,12 @@ async fn read_target(stream: &mut TcpStream) -> Option<(String, String)> {
         }
         head.extend_from_slice(&buf[..n]);
     }
+    parse_request_line(&head)
+}
+
+/// The method and target of an HTTP/1.x request head (origin-form targets
+/// only); `None` when it is not one.
+pub(crate) fn parse_request_line(head: &[u8]) -> Option<(String, String)> {
     let line = head.split(|b| *b == b'\n').next()?;
     let line = std::str::from_utf8(line).ok()?.trim_end();
     let mut parts = line.split(' ');
@@ -225,6 +311,13 @@ async fn read_target(stream: &mut TcpStream) -> Option<(String, String)> {
     let target = parts.next()?.to_string();
     let version = parts.next()?;
     (version.starts_with("HTTP/1.") && target.starts_with('/')).then_some((method, target))
+}
+
+/// The request target as a URL, to compare its path and read its query.
+pub(crate) fn target_url(target: &str) -> Option<Url> {
+    Url::parse("http://loopback")
+        .and_then(|base| base.join(target))
+        .ok()
 }
 
 async fn respond(stream: &mut TcpStream, status: u16, html: &str) -> std::io::Result<()> {
@@ -293,9 +386,34 @@ fn timed_out(redirect_uri: &str, limit: Duration, wrong_state: usize) -> Error {
         String::new()
     };
     Error::Timeout(format!(
-        "no sign-in arrived at {redirect_uri} within {} s{note}: start again, and finish the login in the browser",
-        limit.as_secs()
+        "no sign-in arrived at {redirect_uri} within {} s{note}. The likely cause: the provider \
+         does not accept this redirect URI, so its page shows an error (such as \"redirect URI \
+         mismatch\") instead of sending the browser back. {} Otherwise start again and finish \
+         the login in the browser",
+        limit.as_secs(),
+        registration_hint(redirect_uri)
     ))
+}
+
+/// What the provider must have registered for `redirect_uri`, said the same
+/// way by the CLI, the window and the timeout message.
+pub fn registration_hint(redirect_uri: &str) -> String {
+    let host = Url::parse(redirect_uri)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    let other = match host.as_deref() {
+        Some("localhost") => Some(("localhost", "127.0.0.1")),
+        Some("127.0.0.1") => Some(("127.0.0.1", "localhost")),
+        _ => None,
+    };
+    let mut hint = format!("Register exactly {redirect_uri} at the provider.");
+    if let Some((this, that)) = other {
+        hint.push_str(&format!(
+            " `{this}` and `{that}` are different addresses to a provider: if it has `{that}` \
+             registered, register this one too or change the service's redirect URI."
+        ));
+    }
+    hint
 }
 
 #[cfg(test)]

@@ -9,6 +9,10 @@ export type LoginLink = { url: string,
  */
 redirect_uri: string, 
 /**
+ * What the provider must have registered for it, in one sentence or two.
+ */
+registration_hint: string, 
+/**
  * Unix ms after which the link no longer completes.
  */
 expires_at: number, };
