@@ -24,7 +24,14 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
             let handle = app.handle().clone();
-            app.manage(state::AppState::new(move |event| forward(&handle, event)));
+            let models = app.handle().clone();
+            app.manage(state::AppState::new(
+                move |event| forward(&handle, event),
+                // No window (closing down) is fine: nobody is left to update.
+                move |changed| {
+                    let _ = models.emit("model-changed", changed);
+                },
+            ));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 api_commands::resume(&handle.state::<state::AppState>()).await;

@@ -6,18 +6,26 @@ use latchkey_core::http::CancellationToken;
 use latchkey_core::json::{CacheLimits, JsonDocumentCache};
 use latchkey_core::local_api::ServerHandle;
 use latchkey_core::oauth::AuthEvent;
-use latchkey_core::{ErrorPayload, Latchkey};
+use latchkey_core::{ErrorPayload, Latchkey, ModelChanged, ModelWatch};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tauri::async_runtime::JoinHandle;
 
 type EventSink = Arc<dyn Fn(AuthEvent) + Send + Sync>;
+type ModelSink = Arc<dyn Fn(ModelChanged) + Send + Sync>;
+
+/// How often the database is checked for changes made by other processes:
+/// the window shows them within this, without needing focus.
+const MODEL_POLL: std::time::Duration = std::time::Duration::from_millis(400);
 
 pub struct AppState {
     latchkey: Mutex<Option<Arc<Latchkey>>>,
     /// Forwards core events to the window; set once the app is built.
     sink: EventSink,
+    /// Forwards "the database changed" to the window.
+    model_sink: ModelSink,
+    model_watch: Mutex<Option<ModelWatch>>,
     /// Browser and device logins waiting for the provider, by (service, user).
     logins: Mutex<HashMap<(String, String), JoinHandle<()>>>,
     /// Requests in flight, by the id the window gave them, for Cancel.
@@ -30,10 +38,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(sink: impl Fn(AuthEvent) + Send + Sync + 'static) -> Self {
+    pub fn new(
+        sink: impl Fn(AuthEvent) + Send + Sync + 'static,
+        model_sink: impl Fn(ModelChanged) + Send + Sync + 'static,
+    ) -> Self {
         Self {
             latchkey: Mutex::new(None),
             sink: Arc::new(sink),
+            model_sink: Arc::new(model_sink),
+            model_watch: Mutex::new(None),
             logins: Mutex::new(HashMap::new()),
             sends: Mutex::new(HashMap::new()),
             documents: Arc::new(JsonDocumentCache::new(CacheLimits::default())),
@@ -49,6 +62,11 @@ impl AppState {
         }
         let open = Arc::new(Latchkey::open(None)?);
         self.forward_events(&open);
+        let sink = Arc::clone(&self.model_sink);
+        // Without the watch the window still works; it just catches up on focus.
+        if let Ok(watch) = open.watch_model(MODEL_POLL, move |changed| sink(changed)) {
+            *self.model_watch.lock().unwrap_or_else(|p| p.into_inner()) = Some(watch);
+        }
         *slot = Some(Arc::clone(&open));
         Ok(open)
     }

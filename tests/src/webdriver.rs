@@ -242,6 +242,32 @@ impl Session {
         }
     }
 
+    /// Resizes the window (outer size, as a window manager would).
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
+    /// Buttons, inputs and selects on screen whose box sticks out of the
+    /// window or out of an ancestor that clips it, described for a message.
+    pub fn clipped_controls(&self) -> Vec<String> {
+        let found = self.execute(
+            "const out = []; const W = innerWidth;              for (const el of document.querySelectorAll('button, input, select, textarea')) {                const r = el.getBoundingClientRect();                if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;                if (el.closest('[data-virtual-row], .tree, .paged')) continue;                let bad = r.right > W + 1 || r.left < -1;                for (let p = el.parentElement; p && !bad; p = p.parentElement) {                  const s = getComputedStyle(p);                  if (s.overflowX !== 'visible' && s.overflowX !== 'auto' && s.overflowX !== 'scroll') {                    const q = p.getBoundingClientRect();                    if (r.right > q.right + 1 || r.left < q.left - 1) bad = true; } }                if (bad) out.push((el.innerText || el.getAttribute('aria-label') || el.placeholder || el.id || el.tagName).trim()); }              return out;",
+            vec![],
+        );
+        found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn save_screenshot(&self, path: &Path) -> std::io::Result<()> {
         let b64 = self.cmd("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD

@@ -31,6 +31,7 @@ pub use error::{Error, ErrorCode, ErrorPayload, FieldError, Result};
 pub use keyring_probe::{KeyringState, KeyringStatus};
 pub use latchkey::{ancestors, SendInput, SendOutcome, SendRequest, Sent};
 pub use latchkey::{Latchkey, DEFAULT_LOGIN_TIMEOUT};
+pub use latchkey::{ModelChanged, ModelKind, ModelWatch};
 pub use model::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 pub use model::{Param, RemovedService, Secret, Service, ServiceInput, ServiceSpec};
 pub use model::{User, UserInput, UserStatus};

@@ -40,6 +40,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::json::SearchQuery::export_all(&cfg)?;
     crate::json::SearchResult::export_all(&cfg)?;
     crate::AuthEvent::export_all(&cfg)?;
+    crate::ModelChanged::export_all(&cfg)?;
     crate::LoginLink::export_all(&cfg)?;
     crate::DevicePrompt::export_all(&cfg)?;
     crate::SignOut::export_all(&cfg)?;

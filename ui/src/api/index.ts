@@ -25,6 +25,7 @@ import type { RevealedApiKey } from "./bindings/RevealedApiKey";
 import type { SavedRequestInput } from "./bindings/SavedRequestInput";
 import type { DevicePrompt } from "./bindings/DevicePrompt";
 import type { LoginLink } from "./bindings/LoginLink";
+import type { ModelChanged } from "./bindings/ModelChanged";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Preset } from "./bindings/Preset";
 import type { RemovedService } from "./bindings/RemovedService";
@@ -67,6 +68,8 @@ export type { LocalApiStatus } from "./bindings/LocalApiStatus";
 export type { RevealedApiKey } from "./bindings/RevealedApiKey";
 export type { DevicePrompt } from "./bindings/DevicePrompt";
 export type { LoginLink } from "./bindings/LoginLink";
+export type { ModelChanged } from "./bindings/ModelChanged";
+export type { ModelKind } from "./bindings/ModelKind";
 export type { AuthKind } from "./bindings/AuthKind";
 export type { ClientAuth } from "./bindings/ClientAuth";
 export type { ErrorCode } from "./bindings/ErrorCode";
@@ -147,6 +150,11 @@ export async function onAuthEvents(handler: (event: AuthEvent) => void): Promise
   const names = ["authorization-succeeded", "authorization-failed", "user-status-changed"];
   const stops = await Promise.all(names.map((name) => listen<AuthEvent>(name, (e) => handler(e.payload))));
   return () => stops.forEach((stop) => stop());
+}
+
+/** Changes to the database made anywhere (the CLI, the local API, a refresh), pushed from Rust. */
+export async function onModelChanged(handler: (event: ModelChanged) => void): Promise<UnlistenFn> {
+  return listen<ModelChanged>("model-changed", (e) => handler(e.payload));
 }
 
 /** Sends as the chosen user; `sendId` lets `cancelRequest` stop it. */

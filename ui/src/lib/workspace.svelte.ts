@@ -65,3 +65,6 @@ export const answers: Record<
 export const activeSaved: Record<string, SavedRequest | null> = $state({});
 /** Where the local API serves, for the status bar (null: off). */
 export const localApi = $state({ servingAt: null as string | null });
+
+/** Bumped when another process (or this one) adds to history: views that list it reload. */
+export const changes = $state({ history: 0 });

@@ -9,10 +9,12 @@ mod send_as;
 mod services;
 mod users;
 mod viewer;
+mod watch;
 
 pub use auth::DEFAULT_LOGIN_TIMEOUT;
 pub use requests::{SendRequest, Sent};
 pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
+pub use watch::{ModelChanged, ModelKind, ModelWatch};
 
 use crate::error::Result;
 use crate::oauth::Context;

@@ -17,6 +17,7 @@ pub mod service_tokens;
 pub mod services;
 pub(crate) mod sql_enum;
 pub mod users;
+pub mod watch;
 
 pub use connection::{Store, DATABASE_FILE};
 
