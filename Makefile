@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KEYRING := scripts/with-keyring.sh
 
-.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots bench-explorer bench bench-api
+.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots bench-explorer bench bench-api fuzz
 
 help:
 	@echo "make run    build and start the desktop app (inside Xvfb when there is no display)"
@@ -79,3 +79,8 @@ bench-explorer: ui
 	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
 		cargo test -p latchkey-e2e --locked --test bench_explorer -- --ignored --nocapture
+
+# Fuzzing (cargo-fuzz, nightly): each target in fuzz/ for FUZZ_SECONDS
+# (default 60). Not part of `make test`; installs cargo-fuzz when missing.
+fuzz:
+	scripts/fuzz.sh

@@ -8,6 +8,8 @@ pub mod app_info;
 pub use model::{auth_types, user};
 pub mod discovery;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod http;
 pub mod json;
 pub mod keyring_probe;

@@ -204,9 +204,9 @@ async fn serve(mut stream: TcpStream, check: Arc<Check>, found: mpsc::Sender<Cau
         }
     };
     let (method, target) = target;
-    let url = match Url::parse("http://loopback").and_then(|base| base.join(&target)) {
-        Ok(u) => u,
-        Err(_) => {
+    let url = match target_url(&target) {
+        Some(u) => u,
+        None => {
             let _ = respond(
                 &mut stream,
                 400,
@@ -298,6 +298,12 @@ async fn read_target(stream: &mut TcpStream) -> Option<(String, String)> {
         }
         head.extend_from_slice(&buf[..n]);
     }
+    parse_request_line(&head)
+}
+
+/// The method and target of an HTTP/1.x request head (origin-form targets
+/// only); `None` when it is not one.
+pub(crate) fn parse_request_line(head: &[u8]) -> Option<(String, String)> {
     let line = head.split(|b| *b == b'\n').next()?;
     let line = std::str::from_utf8(line).ok()?.trim_end();
     let mut parts = line.split(' ');
@@ -305,6 +311,13 @@ async fn read_target(stream: &mut TcpStream) -> Option<(String, String)> {
     let target = parts.next()?.to_string();
     let version = parts.next()?;
     (version.starts_with("HTTP/1.") && target.starts_with('/')).then_some((method, target))
+}
+
+/// The request target as a URL, to compare its path and read its query.
+pub(crate) fn target_url(target: &str) -> Option<Url> {
+    Url::parse("http://loopback")
+        .and_then(|base| base.join(target))
+        .ok()
 }
 
 async fn respond(stream: &mut TcpStream, status: u16, html: &str) -> std::io::Result<()> {

@@ -193,6 +193,25 @@ mod tests {
         serde_json::from_slice(&n.body).unwrap()
     }
 
+    /// From the fuzzer (the token_answer target, whose own assertion was
+    /// too narrow): an OAuth error body under a status that is neither 2xx
+    /// nor 4xx is still an error, keeps that status, and a Slack-style
+    /// `ok: false` without a code gets one.
+    #[test]
+    fn an_error_body_keeps_a_non_2xx_status() {
+        let n = normalize(
+            302,
+            "application/json",
+            br#"{"ok":false,"er-ror":"invalid_code"}"#,
+        )
+        .unwrap();
+        assert_eq!(n.status, 302);
+        let v: Value = serde_json::from_slice(&n.body).unwrap();
+        assert_eq!(v["error"], "provider_error");
+        let n = normalize(200, "application/json", br#"{"ok":false}"#).unwrap();
+        assert_eq!(n.status, 400);
+    }
+
     #[test]
     fn form_encoded_and_string_expiry_become_standard_json() {
         let v = ok(

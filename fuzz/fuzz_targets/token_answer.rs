@@ -1,0 +1,46 @@
+//! A token endpoint's answer (status, content type, body), as any provider
+//! might send it: normalized to RFC 6749 JSON or refused with a message,
+//! never a panic, and a message never quotes the body.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+const CONTENT_TYPES: &[&str] = &[
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "text/html",
+    "",
+    "APPLICATION/JSON",
+];
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 3 {
+        return;
+    }
+    // Final statuses only: an HTTP client never hands over a 1xx.
+    let status = 200 + u16::from_le_bytes([data[0], data[1]]) % 400;
+    let content_type = CONTENT_TYPES[data[2] as usize % CONTENT_TYPES.len()];
+    let body = &data[3..];
+    match latchkey_core::fuzzing::token_answer(status, content_type, body) {
+        Ok((status, json)) => {
+            // Success is 200; an error body keeps a non-2xx status.
+            assert!(status == 200 || status >= 300, "{status}");
+            if !json.is_empty() {
+                serde_json::from_slice::<serde_json::Value>(&json)
+                    .expect("a normalized answer is JSON");
+            }
+        }
+        Err(problem) => {
+            // Long enough to be a secret, and in the body: must not be echoed.
+            if let Ok(text) = std::str::from_utf8(body) {
+                for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                    if word.len() >= 24 {
+                        assert!(!problem.contains(word), "the body leaked into: {problem}");
+                    }
+                }
+            }
+        }
+    }
+});
