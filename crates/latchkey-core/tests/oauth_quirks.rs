@@ -219,3 +219,44 @@ async fn slack_style_answers() {
         "xoxp-user"
     );
 }
+
+/// With `openid` in the scopes the login link carries a `nonce`, and an id
+/// token without that nonce is refused: nothing is stored.
+#[tokio::test]
+async fn an_id_token_without_the_login_nonce_is_refused() {
+    use base64::Engine;
+    let canned: Canned = Arc::new(Mutex::new(None));
+    let port = quirk_server(Arc::clone(&canned)).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app_for(tmp.path(), port);
+    let mut input = ServiceInput::from(&app.get_service("quirky").unwrap().spec);
+    input.scopes = "openid read".into();
+    app.update_service("quirky", &input).unwrap();
+    assert!(app
+        .login_link("quirky", "u")
+        .unwrap()
+        .url
+        .contains("&nonce="));
+    let b64 = |v: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let id_token = format!(
+        "{}.{}.sig",
+        b64(serde_json::json!({"alg": "none"})),
+        b64(serde_json::json!({"sub": "u", "nonce": "from-another-login"}))
+    );
+    *canned.lock().unwrap() = Some((
+        200,
+        "application/json",
+        serde_json::json!({"access_token": "a1", "token_type": "Bearer", "id_token": id_token})
+            .to_string(),
+    ));
+    let err = paste_code(&app).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AuthorizationFailed, "{err}");
+    assert!(
+        err.to_string().contains("does not carry the nonce"),
+        "{err}"
+    );
+    let user = app.get_user("quirky", "u").unwrap();
+    assert_ne!(user.status, latchkey_core::UserStatus::Authorized);
+}

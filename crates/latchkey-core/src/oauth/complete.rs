@@ -72,7 +72,26 @@ pub async fn exchange(
         &service.spec.scopes,
         &service.spec.scope_separator,
     );
+    check_nonce(service, state, &tokens)?;
     store_user_tokens(app, user.id, &tokens)
+}
+
+/// An id token answering a login that asked for `openid` must carry the
+/// nonce sent with it (OpenID Connect Core §3.1.3.7); otherwise it may be
+/// replayed from another login, and nothing is stored.
+fn check_nonce(service: &Service, state: &str, tokens: &StoredTokens) -> Result<()> {
+    let asked = service.spec.scopes.iter().any(|s| s == "openid");
+    let Some(id_token) = tokens.id_token.as_deref().filter(|_| asked) else {
+        return Ok(());
+    };
+    if id_token::nonce_claim(id_token).as_deref() == Some(id_token::nonce_for(state).as_str()) {
+        return Ok(());
+    }
+    Err(Error::AuthorizationFailed(format!(
+        "the id token from `{}` does not carry the nonce of this sign-in, so it may belong to \
+         another login and was refused (nothing was stored): start the sign-in again",
+        service.spec.slug
+    )))
 }
 
 /// Replaces the user's tokens and marks them authorized, in one transaction.

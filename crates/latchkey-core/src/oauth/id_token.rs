@@ -9,6 +9,22 @@ pub use crate::model::IdentityClaims;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+/// The OpenID Connect `nonce` sent with the login whose `state` is
+/// `state`. Derived rather than stored: as unguessable as the state, and
+/// nothing more to keep per login.
+pub fn nonce_for(state: &str) -> String {
+    use sha2::{Digest, Sha256};
+    URL_SAFE_NO_PAD.encode(Sha256::digest(format!("latchkey-oidc-nonce:{state}")))
+}
+
+/// The `nonce` claim of a compact JWT, if it has one.
+pub fn nonce_claim(id_token: &str) -> Option<String> {
+    let payload = id_token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("nonce")?.as_str().map(str::to_string)
+}
+
 /// The claims of a compact JWT, or `None` when it is not one.
 pub fn decode(id_token: &str) -> Option<IdentityClaims> {
     let payload = id_token.split('.').nth(1)?;

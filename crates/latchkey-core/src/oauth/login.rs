@@ -46,10 +46,16 @@ pub fn create(
         )));
     }
     let grant = Grant::new(app, service, Some(redirect_uri))?;
+    let csrf = CsrfToken::new_random();
+    let nonce = super::id_token::nonce_for(csrf.secret());
     let mut request = grant
         .client
-        .authorize_url(CsrfToken::new_random)
+        .authorize_url(move || csrf)
         .map_err(|_| missing_endpoint(&spec.slug, "authorize URL", "authorize-url"))?;
+    // OpenID Connect: the id token must come back with this nonce.
+    if spec.scopes.iter().any(|s| s == "openid") {
+        request = request.add_extra_param("nonce", nonce);
+    }
     // One `scope` parameter joined with the service's separator (GitHub and
     // Slack want commas; oauth2's add_scopes always uses spaces).
     if let Some(scope) = grant.scope_param() {
