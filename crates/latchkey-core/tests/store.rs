@@ -52,6 +52,13 @@ fn seed(conn: &Connection, version: i64) {
         )
         .unwrap();
     }
+    if version >= 6 {
+        conn.execute_batch(
+            "UPDATE services SET issuer = 'https://x.example', authorization_response_iss = 1
+             WHERE id = 7;",
+        )
+        .unwrap();
+    }
 }
 
 #[test]
@@ -85,6 +92,10 @@ fn a_database_from_every_earlier_schema_opens_and_migrates() {
                 &[]
             };
             assert_eq!(old.spec.token_origins, origins, "from {version}");
+            // Older services know no issuer: sign-ins are not checked for `iss`.
+            let issuer = (version >= 6).then_some("https://x.example");
+            assert_eq!(old.spec.issuer.as_deref(), issuer, "from {version}");
+            assert_eq!(old.spec.authorization_response_iss, version >= 6);
         }
         // And it still takes new data.
         app.create_service(&common::valid_input("fresh")).unwrap();

@@ -23,6 +23,8 @@ const input: ServiceInput = {
   api_base_url: "https://api.podio.com",
   token_placement: { kind: "header", name: "Authorization", prefix: "OAuth2" },
   token_origins: ["https://files.podio.com"],
+  issuer: "https://podio.com",
+  authorization_response_iss: true,
 };
 
 describe("service form values", () => {

@@ -31,6 +31,9 @@ export interface ServiceFormValues {
   token_query: string;
   /** Extra token origins, separated by spaces, commas or line breaks. */
   token_origins: string;
+  /** Kept from discovery and sent back unchanged (RFC 9207 sign-in check). */
+  issuer: string | null;
+  authorization_response_iss: boolean;
 }
 
 export function valuesFromInput(input: ServiceInput): ServiceFormValues {
@@ -61,6 +64,8 @@ export function valuesFromInput(input: ServiceInput): ServiceFormValues {
     token_prefix: p.kind === "header" ? p.prefix : "Bearer",
     token_query: p.kind === "query" ? p.name : "access_token",
     token_origins: input.token_origins.join(" "),
+    issuer: input.issuer,
+    authorization_response_iss: input.authorization_response_iss,
   };
 }
 
@@ -91,6 +96,8 @@ export function inputFromValues(v: ServiceFormValues): ServiceInput {
         ? { kind: "header", name: v.token_header.trim(), prefix: v.token_prefix.trim() }
         : { kind: "query", name: v.token_query.trim() },
     token_origins: v.token_origins.split(/[\s,]+/).filter((o) => o !== ""),
+    issuer: v.issuer,
+    authorization_response_iss: v.authorization_response_iss,
   };
   // Secrets leave the form only when typed; an empty box keeps the stored one.
   if (v.client_secret !== "") input.client_secret = v.client_secret;

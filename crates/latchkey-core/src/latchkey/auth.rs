@@ -4,6 +4,7 @@
 use super::Latchkey;
 use crate::error::{Error, Result};
 use crate::model::User;
+use crate::oauth::complete::ResponseIssuer;
 use crate::oauth::pasted::{self, Pasted};
 use crate::oauth::{
     client_credentials, complete, device, lifecycle, login, loopback::Listener, revoke, AuthEvent,
@@ -93,7 +94,10 @@ impl Latchkey {
                 (None, None) => Err(Error::AuthorizationFailed(
                     "the browser came back without an authorization code: start again".into(),
                 )),
-                (None, Some(code)) => complete::exchange(&self.oauth(), &svc, &usr, &state, code).await,
+                (None, Some(code)) => {
+                    let iss = ResponseIssuer::Redirect(caught.params.iss.as_deref());
+                    complete::exchange(&self.oauth(), &svc, &usr, &state, code, iss).await
+                }
             };
             let shown = outcome.as_ref().map(who).map_err(clone_error);
             caught.reply.finish(&shown).await;
@@ -136,7 +140,7 @@ impl Latchkey {
     ) -> Result<User> {
         let result = async {
             let (svc, usr) = self.service_user(service, user)?;
-            let (state, code) = match pasted::parse(text)? {
+            let (state, code, redirect_iss) = match pasted::parse(text)? {
                 Pasted::Redirect(params) => {
                     if let Some(refusal) = params.provider_refusal() {
                         if let Some(state) = &params.state {
@@ -151,14 +155,19 @@ impl Latchkey {
                             self.single_pending(&usr)?
                         }
                     };
-                    (state, params.code.unwrap_or_default())
+                    (state, params.code.unwrap_or_default(), Some(params.iss))
                 }
                 Pasted::BareCode(code) => {
                     stateless_needs_s256(&svc, "text is a bare code, without `state`")?;
-                    (self.single_pending(&usr)?, code)
+                    (self.single_pending(&usr)?, code, None)
                 }
             };
-            complete::exchange(&self.oauth(), &svc, &usr, &state, &code).await
+            // A redirect's `iss` is checked; a bare code has none to check.
+            let iss = match &redirect_iss {
+                Some(iss) => ResponseIssuer::Redirect(iss.as_deref()),
+                None => ResponseIssuer::BareCode,
+            };
+            complete::exchange(&self.oauth(), &svc, &usr, &state, &code, iss).await
         }
         .await;
         self.report(service, user, &result);

@@ -49,6 +49,13 @@ pub struct ServiceSpec {
     /// Origins (`https://host[:port]`) the service's credentials may go to
     /// besides the API base URL's own, normalized.
     pub token_origins: Vec<String>,
+    /// The authorization server's issuer identifier (from discovery); an
+    /// `iss` on a sign-in redirect must equal it (RFC 9207).
+    pub issuer: Option<String>,
+    /// The server puts `iss` on every authorization response (it advertised
+    /// `authorization_response_iss_parameter_supported`): one without it is
+    /// refused.
+    pub authorization_response_iss: bool,
 }
 
 /// What a form, the CLI or an import file submits to create or edit a
@@ -96,6 +103,11 @@ pub struct ServiceInput {
     /// Origins the credentials may go to besides the API base URL's
     /// (`https://files.example.com`); plain http only for this machine.
     pub token_origins: Vec<String>,
+    /// The authorization server's issuer identifier, kept from discovery;
+    /// a sign-in redirect whose `iss` differs is refused.
+    pub issuer: Option<String>,
+    /// The server sends `iss` on authorization responses (RFC 9207).
+    pub authorization_response_iss: bool,
 }
 
 impl Default for ServiceInput {
@@ -123,6 +135,8 @@ impl Default for ServiceInput {
             api_base_url: None,
             token_placement: TokenPlacement::default(),
             token_origins: Vec::new(),
+            issuer: None,
+            authorization_response_iss: false,
         }
     }
 }
@@ -153,6 +167,8 @@ impl From<&ServiceSpec> for ServiceInput {
             api_base_url: spec.api_base_url.clone(),
             token_placement: spec.token_placement.clone(),
             token_origins: spec.token_origins.clone(),
+            issuer: spec.issuer.clone(),
+            authorization_response_iss: spec.authorization_response_iss,
         }
     }
 }

@@ -5,6 +5,7 @@ use super::client::{missing_endpoint, Grant};
 use super::errors::{server_code, token_error};
 use super::id_token;
 use super::login::verifier_purpose;
+use super::normalize::clean;
 use super::tokens::{user_purpose, StoredTokens};
 use super::Context;
 use crate::error::{Error, Result};
@@ -12,6 +13,15 @@ use crate::model::User;
 use crate::service::Service;
 use crate::store::{credentials, now_ms, pending, users};
 use oauth2::{AuthorizationCode, PkceCodeVerifier};
+
+/// Where the code came from, for the RFC 9207 issuer check.
+#[derive(Debug, Clone, Copy)]
+pub enum ResponseIssuer<'a> {
+    /// A redirect (caught by the listener or pasted whole), with its `iss`.
+    Redirect(Option<&'a str>),
+    /// A bare code pasted on its own: there is no response to check.
+    BareCode,
+}
 
 /// Exchanges `code` for the pending authorization `state` of `user`.
 ///
@@ -25,6 +35,7 @@ pub async fn exchange(
     user: &User,
     state: &str,
     code: &str,
+    issuer: ResponseIssuer<'_>,
 ) -> Result<User> {
     let row = app
         .store()
@@ -40,6 +51,8 @@ pub async fn exchange(
             "the login link has expired: start the sign-in again".into(),
         ));
     }
+    // After the claim: a response from the wrong server uses up the login.
+    check_issuer(service, issuer)?;
     let verifier = match &row.pkce_verifier_sealed {
         Some(blob) => Some(app.vault()?.open(&verifier_purpose(&row.state), blob)?),
         None => None,
@@ -74,6 +87,28 @@ pub async fn exchange(
     );
     check_nonce(service, state, &tokens)?;
     store_user_tokens(app, user.id, &tokens)
+}
+
+/// RFC 9207 §2.4: an `iss` on the response must equal the service's issuer
+/// (simple string comparison), and a server that advertised sending it must
+/// have sent it; otherwise the response may come from another server the
+/// person uses (a mix-up attack), and its code is never exchanged.
+fn check_issuer(service: &Service, issuer: ResponseIssuer<'_>) -> Result<()> {
+    let ResponseIssuer::Redirect(iss) = issuer else {
+        return Ok(());
+    };
+    let spec = &service.spec;
+    let slug = &spec.slug;
+    match (iss, spec.issuer.as_deref()) {
+        (Some(got), Some(want)) if got != want => Err(Error::AuthorizationFailed(format!(
+            "the authorization response came from issuer `{}` but the issuer of `{slug}` is              `{want}`: this may be a mix-up attack, so it was refused (nothing was stored);              start the sign-in again, and check the service's issuer if this repeats",
+            clean(got)
+        ))),
+        (None, _) if spec.authorization_response_iss => Err(Error::AuthorizationFailed(format!(
+            "the authorization response has no `iss`, but the server of `{slug}` says it always              sends one (RFC 9207): it may come from another server (a mix-up attack), so it was              refused (nothing was stored); paste the whole address the browser ended on, or              start the sign-in again"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// An id token answering a login that asked for `openid` must carry the

@@ -12,6 +12,8 @@ pub struct CallbackParams {
     pub state: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
+    /// RFC 9207: the issuer that sent this response, when the server says.
+    pub iss: Option<String>,
 }
 
 impl std::fmt::Debug for Pasted {
@@ -35,6 +37,7 @@ impl CallbackParams {
                 "state" => &mut out.state,
                 "error" => &mut out.error,
                 "error_description" => &mut out.error_description,
+                "iss" => &mut out.iss,
                 _ => continue,
             };
             slot.get_or_insert_with(|| v.into_owned());
@@ -103,6 +106,7 @@ mod tests {
             Pasted::Redirect(p) => {
                 assert_eq!(p.code.as_deref(), Some("abc"));
                 assert_eq!(p.state.as_deref(), Some("s1"));
+                assert_eq!(p.iss.as_deref(), Some("x"));
             }
             other => panic!("{other:?}"),
         }

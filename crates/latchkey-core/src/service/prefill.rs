@@ -75,7 +75,8 @@ impl ServiceInput {
     }
 
     /// Fills the endpoints (and suggested PKCE and client auth) found by
-    /// RFC 8414 / OpenID Connect discovery.
+    /// RFC 8414 / OpenID Connect discovery, and keeps the issuer and whether
+    /// its authorization responses carry `iss`, for the RFC 9207 check.
     pub fn apply_discovery(&mut self, found: &DiscoveredEndpoints) {
         if let Some(url) = &found.authorization_endpoint {
             self.authorize_url = Some(url.clone());
@@ -89,6 +90,8 @@ impl ServiceInput {
         }
         self.pkce = found.suggested_pkce;
         self.client_auth = found.suggested_client_auth;
+        self.issuer = Some(found.issuer.clone());
+        self.authorization_response_iss = found.authorization_response_iss_parameter_supported;
     }
 }
 

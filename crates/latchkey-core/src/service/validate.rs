@@ -212,6 +212,15 @@ pub fn validate(input: &ServiceInput) -> Result<ValidInput> {
             api_base_url,
             token_placement,
             token_origins,
+            // Kept exactly as discovery reported it: RFC 9207 compares
+            // issuers as plain strings, so nothing is normalized.
+            issuer: input
+                .issuer
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            authorization_response_iss: input.authorization_response_iss,
         },
         secret,
         api_key: input.api_key.clone(),

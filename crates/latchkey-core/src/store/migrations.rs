@@ -16,6 +16,9 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "migrations/0005_token_origins_and_sealing.sql"
     )),
+    M::up(include_str!(
+        "migrations/0006_authorization_response_issuer.sql"
+    )),
 ];
 
 /// The schema version this build writes.

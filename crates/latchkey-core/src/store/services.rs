@@ -10,7 +10,7 @@ const COLUMNS: &str = "id, slug, name, preset, auth_kind, client_id, authorize_u
     revocation_url, device_url, scopes, scope_separator, authorize_params, token_params,
     client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name, token_prefix,
     client_secret_sealed IS NOT NULL, created_at, updated_at, token_origins,
-    api_key_sealed IS NOT NULL";
+    api_key_sealed IS NOT NULL, issuer, authorization_response_iss";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
     Ok(Service {
@@ -35,6 +35,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
             api_base_url: row.get(17)?,
             token_placement: placement_from_columns(row.get(18)?, row.get(19)?, row.get(20)?),
             token_origins: json_column(row, 24)?,
+            issuer: row.get(26)?,
+            authorization_response_iss: row.get(27)?,
         },
         has_client_secret: row.get(21)?,
         has_api_key: row.get(25)?,
@@ -67,11 +69,11 @@ fn params_json(params: &[Param]) -> String {
 const SPEC_COLUMNS: &str = "slug, name, preset, auth_kind, client_id, authorize_url, token_url, \
     revocation_url, device_url, scopes, scope_separator, authorize_params, token_params, \
     client_auth, pkce, redirect_uri, api_base_url, token_placement, token_name, token_prefix, \
-    token_origins";
+    token_origins, issuer, authorization_response_iss";
 const SPEC_VALUES: &str = ":slug, :name, :preset, :auth_kind, :client_id, :authorize_url, \
     :token_url, :revocation_url, :device_url, :scopes, :scope_separator, :authorize_params, \
     :token_params, :client_auth, :pkce, :redirect_uri, :api_base_url, :token_placement, \
-    :token_name, :token_prefix, :token_origins";
+    :token_name, :token_prefix, :token_origins, :issuer, :authorization_response_iss";
 
 /// A spec's column values, owned where they are computed (JSON, placement).
 struct SpecColumns<'a> {
@@ -124,6 +126,8 @@ impl<'a> SpecColumns<'a> {
             (":token_name", &self.token_name),
             (":token_prefix", &self.token_prefix),
             (":token_origins", &self.token_origins),
+            (":issuer", &s.issuer),
+            (":authorization_response_iss", &s.authorization_response_iss),
         ]
     }
 }

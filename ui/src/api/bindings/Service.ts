@@ -34,4 +34,15 @@ token_placement: TokenPlacement,
  * Origins (`https://host[:port]`) the service's credentials may go to
  * besides the API base URL's own, normalized.
  */
-token_origins: Array<string>, };
+token_origins: Array<string>, 
+/**
+ * The authorization server's issuer identifier (from discovery); an
+ * `iss` on a sign-in redirect must equal it (RFC 9207).
+ */
+issuer: string | null, 
+/**
+ * The server puts `iss` on every authorization response (it advertised
+ * `authorization_response_iss_parameter_supported`): one without it is
+ * refused.
+ */
+authorization_response_iss: boolean, };

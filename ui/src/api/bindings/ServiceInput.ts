@@ -55,4 +55,13 @@ token_placement: TokenPlacement,
  * Origins the credentials may go to besides the API base URL's
  * (`https://files.example.com`); plain http only for this machine.
  */
-token_origins: Array<string>, };
+token_origins: Array<string>, 
+/**
+ * The authorization server's issuer identifier, kept from discovery;
+ * a sign-in redirect whose `iss` differs is refused.
+ */
+issuer: string | null, 
+/**
+ * The server sends `iss` on authorization responses (RFC 9207).
+ */
+authorization_response_iss: boolean, };
