@@ -107,10 +107,17 @@ impl Session {
     ) -> String {
         let deadline = Instant::now() + timeout;
         loop {
+            // Found and read in one script: an element re-rendered between a
+            // find and a read would otherwise be a stale reference.
             let text = self
-                .try_find(css)
-                .map(|el| self.text(&el))
-                .unwrap_or_default();
+                .execute(
+                    "const el = document.querySelector(arguments[0]); return el ? el.innerText : '';",
+                    vec![json!(css)],
+                )
+                .as_str()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
             if check(&text) {
                 return text;
             }
