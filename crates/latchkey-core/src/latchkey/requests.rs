@@ -140,16 +140,25 @@ impl Latchkey {
         // the service's token origins; with no service, to none.
         let origins =
             service.map_or_else(TokenOrigins::none, |s| TokenOrigins::of_service(&s.spec));
+        // Large answers are sealed on disk. Without a keyring there is no
+        // key: a send without a token still works, and its answer stays in
+        // memory (up to the response cap) so nothing unsealed is written.
+        let vault = self.vault().ok();
+        let options = match vault {
+            Some(_) => send.options,
+            None => SendOptions {
+                inline_body_bytes: send.options.max_response_bytes,
+                ..send.options
+            },
+        };
         let Exchange { result, tokens } = exchange(
             HttpClient::shared(),
             &prepared,
             auth,
             &origins,
-            &send.options,
+            &options,
             self.data_dir(),
-            // Large answers are sealed on disk. Without a keyring there is
-            // no key: a send without a token still works, its file unsealed.
-            self.vault().ok(),
+            vault,
             cancel,
         )
         .await;
