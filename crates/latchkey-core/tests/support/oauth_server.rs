@@ -58,6 +58,11 @@ impl Provider {
     }
 }
 
+/// How long a fixture may take to print its first line.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many times a stuck fixture is started again.
+const START_TRIES: usize = 3;
+
 pub struct OauthServer {
     pub provider: Provider,
     child: Child,
@@ -78,45 +83,65 @@ impl OauthServer {
     }
 
     /// Starts `provider` with extra environment (both read `ACCESS_TOKEN_TTL`).
+    /// A fixture that prints nothing within [`START_TIMEOUT`] is stuck (a
+    /// Node start-up deadlock was seen here, once in hundreds of starts):
+    /// it is killed and started again, up to [`START_TRIES`] times.
     pub fn start_provider(provider: Provider, env: &[(&str, &str)]) -> Self {
-        let mut cmd = match provider {
-            Provider::OidcProvider => Self::oidc_provider_command(),
-            Provider::DjangoOauthToolkit => Self::dot_command(),
-        };
-        let log = tempfile::NamedTempFile::new().unwrap();
-        cmd.arg("0")
-            .arg("--exit-on-stdin-eof")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(log.reopen().unwrap());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start the {} fixture: {e}", provider.name()));
-        let mut line = String::new();
-        let stdout = child.stdout.take().unwrap();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let info: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "the {} fixture did not start: {}",
-                    provider.name(),
-                    std::fs::read_to_string(log.path()).unwrap_or_default()
-                );
+        let mut stuck_log = String::new();
+        for _ in 0..START_TRIES {
+            let mut cmd = match provider {
+                Provider::OidcProvider => Self::oidc_provider_command(),
+                Provider::DjangoOauthToolkit => Self::dot_command(),
+            };
+            let log = tempfile::NamedTempFile::new().unwrap();
+            cmd.arg("0")
+                .arg("--exit-on-stdin-eof")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(log.reopen().unwrap());
+            for (k, v) in env {
+                cmd.env(k, v);
             }
-        };
-        let issuer = info["issuer"].as_str().unwrap().to_string();
-        Self {
-            provider,
-            child,
-            info,
-            issuer,
-            _log: log,
+            let mut child = cmd
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start the {} fixture: {e}", provider.name()));
+            let stdout = child.stdout.take().unwrap();
+            let (first_line, line_read) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let _ = BufReader::new(stdout).read_line(&mut line);
+                let _ = first_line.send(line);
+            });
+            let Ok(line) = line_read.recv_timeout(START_TIMEOUT) else {
+                let _ = child.kill();
+                let _ = child.wait();
+                stuck_log = std::fs::read_to_string(log.path()).unwrap_or_default();
+                continue;
+            };
+            let info: Value = match serde_json::from_str(&line) {
+                Ok(v) => v,
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!(
+                        "the {} fixture did not start: {}",
+                        provider.name(),
+                        std::fs::read_to_string(log.path()).unwrap_or_default()
+                    );
+                }
+            };
+            let issuer = info["issuer"].as_str().unwrap().to_string();
+            return Self {
+                provider,
+                child,
+                info,
+                issuer,
+                _log: log,
+            };
         }
+        panic!(
+            "the {} fixture printed nothing within {START_TIMEOUT:?}, {START_TRIES} times: {stuck_log}",
+            provider.name()
+        )
     }
 
     fn dot_command() -> Command {
