@@ -166,10 +166,22 @@ fn find_on_a_50_mb_answer_keeps_the_window_answering() {
     assert_answers(&app, "while the JSONPath query runs");
     let counted = app.wait_for_text("[data-testid=path-count]", BIG_WAIT, |t| !t.is_empty());
     assert_eq!(counted, format!("{} matches", grouped(count)));
-    let rows = app.execute(
-        "return document.querySelectorAll('[data-testid=path-matches] [role=listitem]').length",
-        vec![],
-    );
-    assert!((1..100).contains(&rows.as_u64().unwrap()), "{rows}");
+    // The count comes with the first page; the virtual list draws its rows
+    // a frame or two later.
+    let deadline = std::time::Instant::now() + WAIT;
+    let rows = loop {
+        let rows = app
+            .execute(
+                "return document.querySelectorAll('[data-testid=path-matches] [role=listitem]').length",
+                vec![],
+            )
+            .as_u64()
+            .unwrap_or_default();
+        if rows > 0 || std::time::Instant::now() > deadline {
+            break rows;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!((1..100).contains(&rows), "{rows} JSONPath rows drawn");
     assert_answers(&app, "with the JSONPath matches listed");
 }
