@@ -52,9 +52,11 @@ e2e: ui
 bench:
 	cargo bench -p latchkey-cli --bench latchkey --locked
 
-# The local API: POST .../request through `latchkey serve`'s
-# server vs the same upstream called directly, as ratios (loopback only).
+# The local API's POST .../request against nginx doing the same proxy job,
+# loaded by wrk (both from Debian, installed by scripts/bench-setup.sh), and
+# the upstream called directly; loopback only, bounded in time.
 bench-api:
+	scripts/bench-setup.sh
 	cargo bench -p latchkey-cli --bench local_api --locked
 
 # Rewrite ui/src/api/bindings from the Rust types (commit the result).

@@ -1,44 +1,44 @@
 //! `make bench-api`: `POST /v1/services/{s}/users/{u}/request` through the
-//! local API against the same upstream called directly with reqwest, in
-//! the same run, as ratios (requests/s, p50, p99).
+//! local API against nginx doing the same proxy job, in the same run.
 //!
-//! The load tool is this file: a bounded concurrent reqwest loop (the same
-//! client library on both sides, so the difference is Latchkey: key check,
-//! user lookup, token unseal and placement, the send, history, and the
-//! JSON answer with `find`). Loopback only, bounded by count and time.
-//! Self-contained: a temp data dir, the data key in a temp file (no
-//! keyring), and an axum server on 127.0.0.1 playing token endpoint + API.
+//! - upstream: nginx serving a static `201` GoTo create-meeting answer (and
+//!   the token endpoint the setup signs in with), checking the bearer token;
+//! - baseline: nginx as a reverse proxy in front of it that adds the same
+//!   bearer token, forwards, and returns the answer;
+//! - Latchkey: the local API (in this process, two runtime threads) sending
+//!   the GoTo create-meeting body as user `alice` with `find: joinURL`;
+//! - the upstream called directly, as a second row.
+//!
+//! Load: `wrk`, 16 connections, loopback only, bounded in time. The three
+//! targets take turns for several rounds so drift on a shared machine hits
+//! them alike; the table gives medians. nginx and wrk come from Debian
+//! (`scripts/bench-setup.sh`, run by `make bench-api`).
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use latchkey_core::local_api::Server;
 use latchkey_core::{KeySource, Latchkey};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use std::time::Duration;
 
 mod support;
 use support::authorize;
 
 const TOKEN: &str = "bench-access-token-0123456789abcdef";
-const REQUESTS: usize = 3000;
-const WARMUP: usize = 200;
-const CONCURRENCY: usize = 16;
+const ANSWER: &str = r#"[{"meetingid":123456789,"joinURL":"https://meet.example.test/123456789","conferenceCallInfo":"US: +1 555 010 0199","maxParticipants":26,"uniqueMeetingId":200000001}]"#;
+const GOAL_RPS_RATIO: f64 = 0.8;
 
-/// `LATCHKEY_BENCH_REQUESTS` / `LATCHKEY_BENCH_CONCURRENCY` override the
-/// defaults (capped: this is a loopback smoke load, not a stress test).
-fn knob(name: &str, default: usize, max: usize) -> usize {
+/// `LATCHKEY_BENCH_*` knobs, capped so a run stays bounded.
+fn knob(name: &str, default: u64, max: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
         .clamp(1, max)
 }
-const TIME_CAP: Duration = Duration::from_secs(60);
 
 fn meeting() -> Value {
     json!({
@@ -50,165 +50,357 @@ fn meeting() -> Value {
 
 fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
+    let nginx = Nginx::start(tmp.path());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(run(tmp.path()));
-}
-
-async fn run(tmp: &std::path::Path) {
-    let upstream = start_upstream().await;
     let app = Arc::new(
-        Latchkey::open_with(Some(&tmp.join("data")), KeySource::File(tmp.join("key")))
-            .expect("open"),
+        Latchkey::open_with(
+            Some(&tmp.path().join("data")),
+            KeySource::File(tmp.path().join("key")),
+        )
+        .expect("open"),
     );
-    authorize(&app, upstream).await;
+    rt.block_on(authorize(&app, nginx.upstream));
     let key = app.rotate_api_key().expect("key");
-    let server = Server::bind(Arc::clone(&app), "127.0.0.1:0".parse().expect("addr"))
-        .await
+    let server = rt
+        .block_on(Server::bind(
+            Arc::clone(&app),
+            "127.0.0.1:0".parse().expect("addr"),
+        ))
         .expect("bind");
     let api = server.local_addr();
-    let handle = server.spawn();
+    let handle = rt.block_on(async { server.spawn() });
+
+    let meeting_body = meeting().to_string();
+    let envelope =
+        json!({"method": "POST", "url": "/meetings", "json": meeting(), "find": "joinURL"})
+            .to_string();
+    let targets = [
+        Target {
+            name: "local API",
+            url: format!("http://{api}/v1/services/bench/users/alice/request"),
+            body: envelope,
+            bearer: Some(key.expose().to_string()),
+        },
+        Target {
+            name: "nginx proxy",
+            url: format!("http://{}/meetings", nginx.proxy),
+            body: meeting_body.clone(),
+            bearer: None,
+        },
+        Target {
+            name: "upstream direct",
+            url: format!("http://{}/api/meetings", nginx.upstream),
+            body: meeting_body,
+            bearer: Some(TOKEN.to_string()),
+        },
+    ];
+    rt.block_on(check(&targets));
+
+    let seconds = knob("LATCHKEY_BENCH_SECONDS", 4, 30);
+    let rounds = knob("LATCHKEY_BENCH_ROUNDS", 3, 10);
+    let connections = knob("LATCHKEY_BENCH_CONNECTIONS", 16, 256);
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "local API vs nginx: wrk, {connections} connections, 2 threads, {rounds} rounds of {seconds} s per target (interleaved), loopback, {cpus} CPUs\n"
+    );
+    let scripts: Vec<PathBuf> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| t.script(tmp.path(), i))
+        .collect();
+    for (target, script) in targets.iter().zip(&scripts) {
+        wrk(target, script, 1, connections);
+    }
+    let mut runs: Vec<Vec<Wrk>> = vec![Vec::new(); targets.len()];
+    for _ in 0..rounds {
+        for (i, (target, script)) in targets.iter().zip(&scripts).enumerate() {
+            runs[i].push(wrk(target, script, seconds, connections));
+        }
+    }
+    let [ours, proxy, direct] = [0, 1, 2].map(|i| Wrk::median(&runs[i]));
+    println!("| measure | local API | nginx proxy | ratio | goal | holds |");
+    println!("| --- | ---: | ---: | ---: | ---: | --- |");
+    let ratio = ours.rps / proxy.rps;
+    println!(
+        "| requests/s (median of {rounds}) | {:.0} | {:.0} | {ratio:.2} | ≥ {GOAL_RPS_RATIO} | {} |",
+        ours.rps,
+        proxy.rps,
+        if ratio >= GOAL_RPS_RATIO { "yes" } else { "no" }
+    );
+    println!(
+        "| p50 latency | {:.2} ms | {:.2} ms | {:.2} | - | - |",
+        ours.p50,
+        proxy.p50,
+        ours.p50 / proxy.p50
+    );
+    println!(
+        "| p99 latency | {:.2} ms | {:.2} ms | {:.2} | - | - |",
+        ours.p99,
+        proxy.p99,
+        ours.p99 / proxy.p99
+    );
+    println!(
+        "| upstream called directly: requests/s, p50, p99 | - | {:.0}, {:.2} ms, {:.2} ms | - | - | - |",
+        direct.rps, direct.p50, direct.p99
+    );
+    println!(
+        "\nrequests/s per round: local API {:?}, nginx {:?}, direct {:?}",
+        rates(&runs[0]),
+        rates(&runs[1]),
+        rates(&runs[2])
+    );
+    println!(
+        "errors and non-2xx answers: local API {}, nginx {}, direct {}",
+        ours.errors, proxy.errors, direct.errors
+    );
+    let _ = rt.block_on(handle.stop());
+    drop(nginx);
+}
+
+fn rates(runs: &[Wrk]) -> Vec<u64> {
+    runs.iter().map(|r| r.rps.round() as u64).collect()
+}
+
+struct Target {
+    name: &'static str,
+    url: String,
+    body: String,
+    bearer: Option<String>,
+}
+
+impl Target {
+    /// The wrk Lua script that makes every request this target's POST.
+    fn script(&self, dir: &Path, n: usize) -> PathBuf {
+        let mut lua = format!(
+            "wrk.method = \"POST\"\nwrk.body = [==[{}]==]\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
+            self.body
+        );
+        if let Some(bearer) = &self.bearer {
+            lua.push_str(&format!(
+                "wrk.headers[\"Authorization\"] = \"Bearer {bearer}\"\n"
+            ));
+        }
+        let path = dir.join(format!("target{n}.lua"));
+        std::fs::write(&path, lua).expect("write wrk script");
+        path
+    }
+}
+
+/// One request each, so a broken target fails loudly instead of timing errors.
+async fn check(targets: &[Target]) {
     let http = reqwest::Client::new();
-
-    let direct = || {
-        http.post(format!("http://{upstream}/api/meetings"))
-            .bearer_auth(TOKEN)
-            .json(&meeting())
-    };
-    let body = json!({"method": "POST", "url": "/meetings", "json": meeting(), "find": "joinURL"});
-    let through = || {
-        http.post(format!(
-            "http://{api}/v1/services/bench/users/alice/request"
-        ))
-        .bearer_auth(key.expose())
-        .json(&body)
-    };
-
-    let requests = knob("LATCHKEY_BENCH_REQUESTS", REQUESTS, 20_000);
-    let concurrency = knob("LATCHKEY_BENCH_CONCURRENCY", CONCURRENCY, 64);
-    println!(
-        "local API benchmark: {requests} POSTs each (after {WARMUP} warm-up), {concurrency} concurrent, loopback, {} CPUs\n",
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
-    load(&direct, WARMUP, concurrency).await;
-    load(&through, WARMUP, concurrency).await;
-    let base = load(&direct, requests, concurrency).await;
-    let lk = load(&through, requests, concurrency).await;
-    println!(
-        "{:<28} {:>12} {:>12} {:>8}",
-        "", "local API", "direct", "ratio"
-    );
-    row("requests/s", lk.rps, base.rps, "x");
-    row("p50 latency (ms)", lk.p50, base.p50, "x");
-    row("p99 latency (ms)", lk.p99, base.p99, "x");
-    println!(
-        "\nfailures: local API {}, direct {}",
-        lk.failures, base.failures
-    );
-    let _ = handle.stop().await;
+    for t in targets {
+        let mut req = http
+            .post(&t.url)
+            .header("content-type", "application/json")
+            .body(t.body.clone());
+        if let Some(b) = &t.bearer {
+            req = req.bearer_auth(b);
+        }
+        let res = req.send().await.expect("check request");
+        let status = res.status();
+        let body: Value = res.json().await.expect("check body");
+        match t.name {
+            "local API" => {
+                assert_eq!(body["status"], 201, "{}: {body}", t.name);
+                assert_eq!(
+                    body["found"], "https://meet.example.test/123456789",
+                    "{}: {body}",
+                    t.name
+                );
+            }
+            _ => {
+                assert_eq!(status.as_u16(), 201, "{}: {body}", t.name);
+                assert_eq!(body[0]["joinURL"], "https://meet.example.test/123456789");
+            }
+        }
+    }
 }
 
-fn row(what: &str, ours: f64, base: f64, unit: &str) {
-    let ratio = if base > 0.0 { ours / base } else { f64::NAN };
-    println!("{what:<28} {ours:>12.2} {base:>12.2} {ratio:>7.2}{unit}");
-}
-
-struct Figures {
+#[derive(Clone, Default)]
+struct Wrk {
     rps: f64,
     p50: f64,
     p99: f64,
-    failures: usize,
+    errors: u64,
 }
 
-/// Sends `count` requests, at most `concurrency` in flight, within `TIME_CAP`.
-async fn load(
-    request: &impl Fn() -> reqwest::RequestBuilder,
-    count: usize,
-    concurrency: usize,
-) -> Figures {
-    let gate = Arc::new(Semaphore::new(concurrency));
-    let started = Instant::now();
-    let mut tasks = JoinSet::new();
-    for _ in 0..count {
-        let Ok(permit) = Arc::clone(&gate).acquire_owned().await else {
-            break;
+impl Wrk {
+    fn median(runs: &[Wrk]) -> Wrk {
+        let mid = |f: &dyn Fn(&Wrk) -> f64| {
+            let mut v: Vec<f64> = runs.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
         };
-        if started.elapsed() > TIME_CAP {
-            break;
+        Wrk {
+            rps: mid(&|w| w.rps),
+            p50: mid(&|w| w.p50),
+            p99: mid(&|w| w.p99),
+            errors: runs.iter().map(|w| w.errors).sum(),
         }
-        let send = request().send();
-        tasks.spawn(async move {
-            let _permit = permit;
-            let t = Instant::now();
-            let res = send.await.ok()?;
-            let ok = res.status().is_success();
-            let body = res.bytes().await.ok()?;
-            (ok && !body.is_empty()).then(|| t.elapsed().as_secs_f64() * 1000.0)
-        });
-    }
-    let results: Vec<Option<f64>> = tasks.join_all().await;
-    let elapsed = started.elapsed().as_secs_f64();
-    let mut times: Vec<f64> = results.iter().filter_map(|r| *r).collect();
-    let failures = count - times.len();
-    times.sort_by(f64::total_cmp);
-    let pct = |p: f64| {
-        times
-            .get(((times.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
-    Figures {
-        rps: times.len() as f64 / elapsed,
-        p50: pct(0.50),
-        p99: pct(0.99),
-        failures,
     }
 }
 
-/// The token endpoint and a GoTo-style `POST /api/meetings`.
-async fn start_upstream() -> SocketAddr {
-    let router = Router::new()
-        .route(
-            "/token",
-            post(|| async {
-                Json(json!({
-                    "access_token": TOKEN, "token_type": "Bearer",
-                    "expires_in": 86400, "refresh_token": "bench-refresh", "scope": "api"
-                }))
-            }),
-        )
-        .route(
-            "/api/meetings",
-            post(|headers: HeaderMap, Json(_body): Json<Value>| async move {
-                let auth = headers
-                    .get("authorization")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default();
-                if auth != format!("Bearer {TOKEN}") {
-                    return (
-                        StatusCode::UNAUTHORIZED,
-                        Json(json!({"error": "invalid_token"})),
-                    );
-                }
-                (
-                    StatusCode::CREATED,
-                    Json(json!([{
-                        "meetingid": 123456789, "joinURL": "https://meet.example.test/123456789",
-                        "conferenceCallInfo": "US: +1 555 010 0199", "maxParticipants": 26,
-                        "uniqueMeetingId": 200000001
-                    }])),
-                )
-            }),
+fn wrk(target: &Target, script: &Path, seconds: u64, connections: u64) -> Wrk {
+    let out = Command::new("wrk")
+        .args(["-t2", "--latency", "--timeout", "5s"])
+        .arg(format!("-c{connections}"))
+        .arg(format!("-d{seconds}s"))
+        .arg("-s")
+        .arg(script)
+        .arg(&target.url)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("wrk (scripts/bench-setup.sh installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "wrk failed: {text}");
+    let mut w = Wrk::default();
+    for line in text.lines().map(str::trim) {
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("Requests/sec:"), Some(v)) => w.rps = v.parse().unwrap_or(0.0),
+            (Some("50%"), Some(v)) => w.p50 = millis(v),
+            (Some("99%"), Some(v)) => w.p99 = millis(v),
+            (Some("Non-2xx"), _) => w.errors += last_number(line),
+            (Some("Socket"), _) => {
+                w.errors += line
+                    .split(',')
+                    .map(last_number)
+                    .sum::<u64>()
+            }
+            _ => {}
+        }
+    }
+    w
+}
+
+fn last_number(text: &str) -> u64 {
+    text.split_whitespace()
+        .last()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// wrk's `1.23ms`, `456.00us`, `1.01s` in milliseconds.
+fn millis(text: &str) -> f64 {
+    let (number, scale) = if let Some(n) = text.strip_suffix("us") {
+        (n, 1e-3)
+    } else if let Some(n) = text.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1e3)
+    } else {
+        (text, 1.0)
+    };
+    number.parse::<f64>().unwrap_or(f64::NAN) * scale
+}
+
+/// nginx from Debian with a config of its own in a temp dir: the upstream
+/// (static answer + token endpoint) and the proxy in front of it.
+struct Nginx {
+    child: Child,
+    upstream: SocketAddr,
+    proxy: SocketAddr,
+}
+
+fn free_port() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr")
+}
+
+impl Nginx {
+    fn start(dir: &Path) -> Nginx {
+        let prefix = dir.join("nginx");
+        std::fs::create_dir_all(&prefix).expect("nginx dir");
+        let (upstream, proxy) = (free_port(), free_port());
+        let root = std::fs::metadata("/proc/self").map_or(false, |m| m.uid() == 0);
+        let token = json!({
+            "access_token": TOKEN, "token_type": "Bearer",
+            "expires_in": 86400, "refresh_token": "bench-refresh", "scope": "api"
+        });
+        let conf = format!(
+            r#"{user}
+worker_processes 2;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    default_type application/json;
+    keepalive_requests 1000000;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    upstream api {{ server {upstream}; keepalive 32; keepalive_requests 1000000; }}
+    server {{
+        listen {upstream};
+        location = /token {{ return 200 '{token}'; }}
+        location = /api/meetings {{
+            if ($http_authorization != "Bearer {TOKEN}") {{ return 401 '{{"error":"invalid_token"}}'; }}
+            return 201 '{ANSWER}';
+        }}
+    }}
+    server {{
+        listen {proxy};
+        location / {{
+            proxy_pass http://api/api/;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer {TOKEN}";
+        }}
+    }}
+}}
+"#,
+            user = if root { "user root;" } else { "" },
+            prefix = prefix.display(),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    addr
+        let conf_path = prefix.join("nginx.conf");
+        std::fs::write(&conf_path, conf).expect("nginx.conf");
+        let binary = ["/usr/sbin/nginx", "nginx"]
+            .into_iter()
+            .find(|b| Path::new(b).exists())
+            .unwrap_or("nginx");
+        let child = Command::new(binary)
+            .arg("-p")
+            .arg(&prefix)
+            .arg("-c")
+            .arg(&conf_path)
+            .arg("-e")
+            .arg(prefix.join("error.log"))
+            .args(["-g", "daemon off;"])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("nginx (scripts/bench-setup.sh installs it)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(proxy).is_ok()
+                && std::net::TcpStream::connect(upstream).is_ok()
+            {
+                return Nginx {
+                    child,
+                    upstream,
+                    proxy,
+                };
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let log = std::fs::read_to_string(prefix.join("error.log")).unwrap_or_default();
+        panic!("nginx did not start: {log}");
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGQUIT: the master stops its workers and exits.
+        let _ = Command::new("kill")
+            .arg("-QUIT")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
 }
