@@ -142,7 +142,7 @@ fn key_match(trail: &[Step<'_>], key: &str, value: &Value) -> KeyMatch {
 
 /// One step from the root to a node, borrowed from the document.
 #[derive(Clone, Copy)]
-enum Step<'a> {
+pub(super) enum Step<'a> {
     Key(&'a str),
     Index(usize),
 }
@@ -158,6 +158,45 @@ fn path_of(trail: &[Step<'_>]) -> String {
         }
     }
     path
+}
+
+/// Every member named `name` at any depth, in the order RFC 9535 gives
+/// `$..name`: a node's own member first, then its children's, in order.
+/// `on_match` gets a way to write the match's path (only when it needs it)
+/// and the value. One walk, nothing collected on the way.
+pub(super) fn descendants_named<'a>(
+    value: &'a Value,
+    name: &str,
+    trail: &mut Vec<Step<'a>>,
+    on_match: &mut dyn FnMut(&dyn Fn() -> String, &'a Value),
+) {
+    match value {
+        Value::Object(map) => {
+            if let Some((key, found)) = map.get_key_value(name) {
+                trail.push(Step::Key(key));
+                let so_far: &[Step<'a>] = trail;
+                on_match(&|| path_of(so_far), found);
+                trail.pop();
+            }
+            for (key, child) in map {
+                if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    trail.push(Step::Key(key));
+                    descendants_named(child, name, trail, on_match);
+                    trail.pop();
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    trail.push(Step::Index(i));
+                    descendants_named(child, name, trail, on_match);
+                    trail.pop();
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 struct KeyMatcher {

@@ -1,6 +1,6 @@
 //! JSONPath (RFC 9535) through `serde_json_path`.
 
-use super::find::MAX_RESULT_PAGE;
+use super::find::{descendants_named, MAX_RESULT_PAGE};
 use super::node::{preview, NodeKind};
 use super::path::{push_index, push_key};
 use crate::error::{Error, Result};
@@ -57,9 +57,34 @@ pub fn compile_path(expression: &str) -> Result<JsonPath> {
     })
 }
 
+/// `$..name`, the "key anywhere" shape, as the member name it selects.
+/// Answered by one walk of the tree: the general descendant segment lists
+/// every node of the document first, which costs more than the parse.
+fn descendant_name(expression: &str) -> Option<&str> {
+    let name = expression.strip_prefix("$..")?;
+    // RFC 9535 member-name-shorthand: name-first then name-chars.
+    let first = |c: char| c.is_ascii_alphabetic() || c == '_' || !c.is_ascii();
+    let mut chars = name.chars();
+    (chars.next().is_some_and(first) && chars.all(|c| first(c) || c.is_ascii_digit()))
+        .then_some(name)
+}
+
 /// Runs a JSONPath query and returns each match with its path.
 pub fn query_path(doc: &Value, expression: &str) -> Result<PathQueryResult> {
     let path = compile_path(expression)?;
+    if let Some(name) = descendant_name(expression) {
+        let mut matches = Vec::new();
+        descendants_named(doc, name, &mut Vec::new(), &mut |path, value| {
+            matches.push(PathMatch {
+                path: path(),
+                value: value.clone(),
+            });
+        });
+        return Ok(PathQueryResult {
+            expression: expression.to_string(),
+            matches,
+        });
+    }
     let matches = path
         .query_located(doc)
         .into_iter()
@@ -83,6 +108,26 @@ pub fn query_path_page(
     limit: usize,
 ) -> Result<PathQueryPage> {
     let path = compile_path(expression)?;
+    let end = offset.saturating_add(limit.min(MAX_RESULT_PAGE));
+    if let Some(name) = descendant_name(expression) {
+        let (mut total, mut matches) = (0usize, Vec::new());
+        descendants_named(doc, name, &mut Vec::new(), &mut |path, value| {
+            if (offset..end).contains(&total) {
+                matches.push(PathHit {
+                    path: path(),
+                    kind: NodeKind::of(value),
+                    preview: preview(value).0,
+                });
+            }
+            total += 1;
+        });
+        return Ok(PathQueryPage {
+            expression: expression.to_string(),
+            total,
+            offset,
+            matches,
+        });
+    }
     let nodes = path.query_located(doc);
     let total = nodes.len();
     let matches = nodes
@@ -118,6 +163,45 @@ fn path_text(location: &serde_json_path::NormalizedPath<'_>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The `$..name` walk answers exactly what the general engine does:
+    /// same nodes, same paths, same order (a node's own member before its
+    /// children's), on a document that nests the key in the key.
+    #[test]
+    fn descendant_name_walk_matches_the_general_engine() {
+        let doc = json!({
+            "a": {"joinURL": 1, "b": [{"joinURL": {"joinURL": 2}}, 3, {"c": {"joinURL": null}}]},
+            "joinURL": "top",
+            "d": [[{"joinURL": [4]}]],
+            "joinURLs": 5
+        });
+        for expression in ["$..joinURL", "$..c", "$..nothing", "$..b"] {
+            assert!(descendant_name(expression).is_some());
+            let general: Vec<(String, Value)> = compile_path(expression)
+                .unwrap()
+                .query_located(&doc)
+                .into_iter()
+                .map(|n| (path_text(n.location()), n.node().clone()))
+                .collect();
+            let fast: Vec<(String, Value)> = query_path(&doc, expression)
+                .unwrap()
+                .matches
+                .into_iter()
+                .map(|m| (m.path, m.value))
+                .collect();
+            assert_eq!(fast, general, "{expression}");
+            let page = query_path_page(&doc, expression, 1, 2).unwrap();
+            assert_eq!(page.total, general.len(), "{expression}");
+            let paths: Vec<&str> = page.matches.iter().map(|m| m.path.as_str()).collect();
+            let expected: Vec<&str> = general.iter().skip(1).take(2).map(|(p, _)| p.as_str()).collect();
+            assert_eq!(paths, expected, "{expression}");
+        }
+        assert_eq!(query_path(&doc, "$..joinURL").unwrap().matches.len(), 6);
+        // Other shapes keep the general engine.
+        for other in ["$..['joinURL']", "$..*", "$..joinURL[0]", "$.a..joinURL", "$..1a"] {
+            assert!(descendant_name(other).is_none(), "{other}");
+        }
+    }
 
     #[test]
     fn selects_with_paths() {
