@@ -66,6 +66,15 @@ struct Row {
     latchkey: String,
     baseline: String,
     ratio: String,
+    /// The goal for the ratio, and whether this run meets it.
+    goal: Option<(&'static str, bool)>,
+}
+
+impl Row {
+    fn goal(mut self, goal: &'static str, holds: bool) -> Row {
+        self.goal = Some((goal, holds));
+        self
+    }
 }
 
 fn row(what: &str, latchkey: String, baseline: String, ratio: String) -> Row {
@@ -74,15 +83,21 @@ fn row(what: &str, latchkey: String, baseline: String, ratio: String) -> Row {
         latchkey,
         baseline,
         ratio,
+        goal: None,
     }
 }
 
 fn print_table(rows: &[Row]) {
-    println!("| measure | Latchkey | baseline | ratio |");
-    println!("| --- | ---: | ---: | ---: |");
+    println!("| measure | Latchkey | baseline | ratio | goal | holds |");
+    println!("| --- | ---: | ---: | ---: | ---: | --- |");
     for r in rows {
+        let (goal, holds) = match r.goal {
+            Some((goal, true)) => (goal, "yes"),
+            Some((goal, false)) => (goal, "no"),
+            None => ("-", "-"),
+        };
         println!(
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {goal} | {holds} |",
             r.what, r.latchkey, r.baseline, r.ratio
         );
     }
@@ -210,14 +225,17 @@ async fn bench_send(app: &Latchkey, addr: SocketAddr) -> Vec<Row> {
     }
     let (o50, t50) = (percentile(&mut ours, 0.5), percentile(&mut theirs, 0.5));
     let (o99, t99) = (percentile(&mut ours, 0.99), percentile(&mut theirs, 0.99));
+    let times = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-12);
     vec![
         row(
             "1. request p50: `Latchkey::send` vs plain reqwest",
             us(o50),
             us(t50),
             ratio(o50, t50),
-        ),
-        row("1. request p99", us(o99), us(t99), ratio(o99, t99)),
+        )
+        .goal("≤ 1.10", times(o50, t50) <= 1.10),
+        row("1. request p99", us(o99), us(t99), ratio(o99, t99))
+            .goal("≤ 1.5", times(o99, t99) <= 1.5),
     ]
 }
 
@@ -307,7 +325,8 @@ fn bench_json() -> Vec<Row> {
             mbps(len, descendant),
             base,
             rel(descendant),
-        ),
+        )
+        .goal("≥ 0.8", parse.as_secs_f64() / descendant.as_secs_f64() >= 0.8),
     ]
 }
 

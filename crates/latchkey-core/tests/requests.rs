@@ -381,3 +381,56 @@ async fn saved_requests_are_validated_and_names_unique() {
         Some(serde_json::json!("https://meet.example/j/1"))
     );
 }
+
+/// Sends keep their service and user in memory between changes; a change
+/// made through other connections (a second handle, as the CLI or the app
+/// holds, and a bare SQLite connection) is still seen by the next send.
+#[tokio::test]
+async fn a_change_made_elsewhere_is_seen_by_the_next_send() {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = echo_server().await;
+    let app = setup(tmp.path(), addr);
+    let cancel = CancellationToken::new();
+    let send = SendRequest {
+        service: Some("echo".into()),
+        user: Some("alice".into()),
+        request: RequestSpec {
+            method: "GET".into(),
+            url: "/meetings".into(),
+            ..Default::default()
+        },
+        source: HistorySource::Cli,
+        ..Default::default()
+    };
+    let auth = || Some(AuthPlacement::new(&TokenPlacement::default(), Secret::new(TOKEN)));
+    let uri = |sent: &latchkey_core::Sent| sent.response.json().unwrap()["uri"].clone();
+    for _ in 0..3 {
+        let sent = app.send_request(&send, auth(), &cancel).await.unwrap();
+        assert_eq!(uri(&sent), "/api/meetings");
+    }
+
+    // Another handle on the same data dir moves the API base URL.
+    let other = open(tmp.path());
+    let mut input = valid_input("echo");
+    input.api_base_url = Some(format!("http://{addr}/v2"));
+    other.update_service("echo", &input).unwrap();
+    let sent = app.send_request(&send, auth(), &cancel).await.unwrap();
+    assert_eq!(uri(&sent), "/v2/meetings");
+
+    // A bare connection (no Latchkey code at all) moves it again.
+    let raw = rusqlite::Connection::open(app.database_path()).unwrap();
+    raw.execute(
+        "UPDATE services SET api_base_url = ?1 WHERE slug = 'echo'",
+        [format!("http://{addr}/v3")],
+    )
+    .unwrap();
+    let sent = app.send_request(&send, auth(), &cancel).await.unwrap();
+    assert_eq!(uri(&sent), "/v3/meetings");
+
+    // The user removed elsewhere: no send as alice any more.
+    other.remove_user("echo", "alice").unwrap();
+    let err = app.send_request(&send, auth(), &cancel).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+    // History was committed off the request path; reading it waits for that.
+    assert_eq!(app.history(&HistoryFilter::default()).unwrap().entries.len(), 5);
+}

@@ -4,6 +4,7 @@
 
 mod auth;
 mod curl_as;
+mod history_writer;
 mod requests;
 mod send_as;
 mod services;
@@ -26,8 +27,9 @@ use std::sync::Arc;
 
 pub struct Latchkey {
     data_dir: DataDir,
-    store: Store,
+    store: Arc<Store>,
     vault: VaultSlot,
+    history: history_writer::HistoryWriter,
     auth: crate::oauth::AuthState,
 }
 
@@ -42,9 +44,10 @@ impl Latchkey {
     /// [`Latchkey::open`] with an explicit place for the data key.
     pub fn open_with(data_dir: Option<&Path>, key_source: KeySource) -> Result<Self> {
         let data_dir = DataDir::resolve(data_dir)?;
-        let store = Store::open(&data_dir)?;
+        let store = Arc::new(Store::open(&data_dir)?);
         Ok(Self {
             data_dir,
+            history: history_writer::HistoryWriter::new(Arc::clone(&store)),
             store,
             vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
@@ -73,6 +76,12 @@ impl Latchkey {
     /// The database, for the core's other modules.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Waits until the history rows of every send so far are committed
+    /// (they are written off the request path); reading history does this.
+    pub fn flush_history(&self) {
+        self.history.flush();
     }
 
     /// The unlocked vault, unlocking (or creating the key) on first use.

@@ -1,5 +1,6 @@
 //! Sending requests, history and saved requests on [`Latchkey`].
 
+use super::history_writer::Record;
 use super::Latchkey;
 use crate::error::{Error, Result};
 use crate::http::execute::{auth_source, exchange, AuthArg, Exchange};
@@ -39,6 +40,7 @@ pub struct Sent {
 
 /// What a send reads before it goes out, in one read transaction: the
 /// service (base URL, auth), the user, and the history limits.
+#[derive(Clone)]
 pub(super) struct SendContext {
     pub service: Option<Service>,
     pub user: Option<User>,
@@ -47,7 +49,12 @@ pub(super) struct SendContext {
 
 impl Latchkey {
     pub(super) fn send_context(&self, send: &SendRequest) -> Result<SendContext> {
-        self.store.read(|conn| {
+        let key = format!(
+            "send_context\0{}\0{}",
+            send.service.as_deref().unwrap_or("\0"),
+            send.user.as_deref().unwrap_or("\0")
+        );
+        self.store.read_cached(&key, |conn| {
             let service = match send.service.as_deref() {
                 Some(slug) => Some(services::get(conn, slug)?),
                 None => None,
@@ -168,7 +175,11 @@ impl Latchkey {
         // Every secret Latchkey knows for this service, and the new tokens
         // an answer carries (a token endpoint called through the builder).
         if let Some(service) = service.filter(|s| s.has_client_secret) {
-            if let Ok(Some(secret)) = self.client_secret(&service.spec.slug) {
+            let slug = &service.spec.slug;
+            let secret = self.store.cached(&format!("client_secret\0{slug}"), || {
+                self.client_secret(slug)
+            });
+            if let Ok(Some(secret)) = secret {
                 redactor = redactor.with_secrets(&[secret]);
             }
         }
@@ -188,22 +199,19 @@ impl Latchkey {
             &result,
             limits,
         );
-        // History must never cost the send its answer: a failed insert (or
-        // no keyring to seal it with) is dropped.
-        let history_id = self
-            .vault()
-            .and_then(|vault| {
-                self.store.write(|tx| {
-                    history::insert(tx, &record, limits, |purpose, bytes| {
-                        vault.seal_bytes(purpose, bytes)
-                    })
-                })
-            })
-            .ok()
-            .map(|(id, files)| {
-                remove_files(&files);
-                id
+        // History must never cost the send its answer: with no keyring to
+        // seal it with (or no id), it is dropped. The row is committed by
+        // the history writer, off the request path.
+        let history_id = self.vault().ok().and_then(|vault| {
+            let id = self.history.next_id().ok()?;
+            self.history.submit(Record {
+                id,
+                record,
+                limits: *limits,
+                vault,
             });
+            Some(id)
+        });
         result.map(|response| Sent {
             response,
             history_id,
@@ -229,10 +237,12 @@ impl Latchkey {
     }
 
     pub fn history(&self, filter: &HistoryFilter) -> Result<HistoryPage> {
+        self.history.flush();
         self.store.read(|conn| history::list(conn, filter))
     }
 
     pub fn history_entry(&self, id: i64) -> Result<HistoryEntry> {
+        self.history.flush();
         let stored = self.store.read(|conn| history::get(conn, id))?;
         match stored.sealed.clone() {
             None => Ok(stored.entry),
@@ -244,6 +254,7 @@ impl Latchkey {
     }
 
     pub fn delete_history(&self, id: i64) -> Result<()> {
+        self.history.flush();
         let files = self.store.write(|tx| history::delete(tx, id))?;
         remove_files(&files);
         Ok(())
@@ -251,6 +262,7 @@ impl Latchkey {
 
     /// Clears all history, or one service's; returns how many entries went.
     pub fn clear_history(&self, service: Option<&str>) -> Result<usize> {
+        self.history.flush();
         let (count, files) = self.store.write(|tx| {
             let id = match service {
                 Some(slug) => Some(services::get(tx, slug)?.id),

@@ -81,7 +81,10 @@ impl Latchkey {
 
     /// Whether `presented` is the current key. False when none is set.
     pub fn verify_api_key(&self, presented: &str) -> Result<bool> {
-        let Some(stored) = self.store().read(|conn| meta::get(conn, HASH_KEY))? else {
+        let stored = self
+            .store()
+            .read_cached("api_key_hash", |conn| meta::get(conn, HASH_KEY))?;
+        let Some(stored) = stored else {
             return Ok(false);
         };
         let given = hash_hex(presented);

@@ -20,6 +20,20 @@ type Snapshot = Option<(StoredTokens, i64)>;
 
 fn read(app: &Context<'_>, user_id: i64) -> Result<Snapshot> {
     let row = app.store().read(|conn| credentials::get(conn, user_id))?;
+    open(app, user_id, row)
+}
+
+/// [`read`] through the store's read cache: the first look of a send.
+fn read_cached(app: &Context<'_>, user_id: i64) -> Result<Snapshot> {
+    let row = app
+        .store()
+        .read_cached(&format!("credentials\0{user_id}"), |conn| {
+            credentials::get(conn, user_id)
+        })?;
+    open(app, user_id, row)
+}
+
+fn open(app: &Context<'_>, user_id: i64, row: Option<credentials::SealedCredentials>) -> Result<Snapshot> {
     match row {
         None => Ok(None),
         Some(row) => {
@@ -40,7 +54,7 @@ pub async fn access_token(
     force: bool,
 ) -> Result<(ValidToken, Option<User>)> {
     let skew = i64::try_from(app.auth().settings().refresh_skew.as_millis()).unwrap_or(0);
-    let first = read(app, user.id)?;
+    let first = read_cached(app, user.id)?;
     let first_stamp = first.as_ref().map(|(_, s)| *s);
     // Satisfied without a refresh: fresh enough, or (when forced) already
     // refreshed by someone else since this call started.

@@ -1,5 +1,6 @@
 //! Opening the database file with the pragmas every connection needs.
 
+use super::cache::ReadCache;
 use super::{meta, migrations};
 use crate::error::{Error, Result};
 use crate::paths::DataDir;
@@ -25,6 +26,7 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    cache: ReadCache,
 }
 
 /// Switches a new database to WAL. The switch needs an exclusive lock and
@@ -105,6 +107,7 @@ impl Store {
             path: path.to_path_buf(),
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
+            cache: ReadCache::new(),
         })
     }
 
@@ -174,6 +177,28 @@ impl Store {
         result
     }
 
+    /// [`Store::read`] kept in memory under `key` until a commit by any
+    /// connection or process changes services, users, credentials, service
+    /// tokens or settings (see `store::cache`). For the reads every send
+    /// repeats; `key` must name everything `f` depends on.
+    pub fn read_cached<T: Clone + Send + 'static>(
+        &self,
+        key: &str,
+        f: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        self.cache.get(&self.path, key, || self.read(f))
+    }
+
+    /// Like [`Store::read_cached`] for a value derived from such reads
+    /// (an unsealed client secret or token set), computed by `load`.
+    pub fn cached<T: Clone + Send + 'static>(
+        &self,
+        key: &str,
+        load: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        self.cache.get(&self.path, key, load)
+    }
+
     /// Runs `f` in a short write transaction: all of it commits, or none.
     ///
     /// Commits use `synchronous = NORMAL`: with WAL a power loss can drop
@@ -209,10 +234,36 @@ impl Store {
         Ok(value)
     }
 
+    /// A connection of its own for [`Checkpointer::run`].
+    pub(crate) fn checkpointer(&self) -> Result<Checkpointer> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(|err| {
+            Error::Database {
+                path: self.path.clone(),
+                message: err.to_string(),
+            }
+        })?;
+        Ok(Checkpointer(conn))
+    }
+
     /// Copies the WAL into the main file (tests and backups read the file).
     pub fn checkpoint(&self) -> Result<()> {
         self.lock()
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+/// Copies what it can of the WAL into the database file without waiting
+/// for or blocking anyone (a PASSIVE checkpoint). Run in the background,
+/// it leaves the automatic checkpoint, which runs inside whichever commit
+/// crosses its threshold, next to nothing to do.
+pub(crate) struct Checkpointer(Connection);
+
+impl Checkpointer {
+    pub fn run(&self) -> Result<()> {
+        self.0
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }
 }

@@ -71,26 +71,64 @@ fn unframe(bytes: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 
 /// Inserts a record, sealing its request and answer with `seal(purpose,
 /// bytes)`, then prunes to the limits; returns its id and the saved body
-/// files of pruned rows (the caller deletes them after commit).
+/// files of pruned rows (the caller deletes them after commit). Sends go
+/// through the history writer instead (ids reserved ahead, group commit).
+#[cfg(test)]
 pub(crate) fn insert(
     conn: &Connection,
     record: &NewHistory,
     limits: &HistoryLimits,
     seal: impl FnOnce(&str, &[u8]) -> Vec<u8>,
 ) -> Result<(i64, Vec<String>)> {
-    // The id is chosen here (inside the write transaction) so the sealed
-    // part can name its row.
-    let id: i64 = conn
+    let id = reserve_ids(conn, 1)?;
+    let sealed = seal_record(id, record, seal);
+    insert_sealed(conn, id, record, &sealed)?;
+    let files = prune(conn, id, limits)?;
+    Ok((id, files))
+}
+
+/// Where the next history ids are kept: above every row and every block a
+/// process has already taken, so ids given out before their rows are
+/// committed are never given twice, by this process or another.
+const NEXT_ID_KEY: &str = "history_next_id";
+
+/// Reserves `count` ids in one write and returns the first.
+pub(crate) fn reserve_ids(conn: &Connection, count: i64) -> Result<i64> {
+    let above_rows: i64 = conn
         .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM history")?
         .query_row([], |r| r.get(0))?;
-    let sealed = seal(
+    let reserved = super::meta::get(conn, NEXT_ID_KEY)?
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    let start = above_rows.max(reserved);
+    super::meta::set(conn, NEXT_ID_KEY, &(start + count.max(1)).to_string())?;
+    Ok(start)
+}
+
+/// The sealed part of row `id`: its request spec, response headers and
+/// stored body, with `history:{id}` as associated data.
+pub(crate) fn seal_record(
+    id: i64,
+    record: &NewHistory,
+    seal: impl FnOnce(&str, &[u8]) -> Vec<u8>,
+) -> Vec<u8> {
+    seal(
         &purpose(id),
         &frame(
             &to_json(&record.request),
             &to_json(&record.response_headers),
             record.response_body.as_deref().unwrap_or_default(),
         ),
-    );
+    )
+}
+
+/// Inserts row `id` with its already sealed part (no pruning).
+pub(crate) fn insert_sealed(
+    conn: &Connection,
+    id: i64,
+    record: &NewHistory,
+    sealed: &[u8],
+) -> Result<()> {
     let stored_bytes =
         record.url.len() + sealed.len() + record.error.as_ref().map_or(0, String::len);
     let mut stmt = conn.prepare_cached(
@@ -121,9 +159,7 @@ pub(crate) fn insert(
         now_ms(),
         sealed,
     ])?;
-    drop(stmt);
-    let files = prune(conn, id, limits)?;
-    Ok((id, files))
+    Ok(())
 }
 
 /// The running totals kept by schema 4's triggers: (entries, bytes).
@@ -137,7 +173,7 @@ pub(crate) fn totals(conn: &Connection) -> Result<(i64, i64)> {
 ///
 /// The totals say how much must go, so only the rows that go (oldest
 /// first, by rowid) are read: the cost no longer grows with the history.
-fn prune(conn: &Connection, keep: i64, limits: &HistoryLimits) -> Result<Vec<String>> {
+pub(crate) fn prune(conn: &Connection, keep: i64, limits: &HistoryLimits) -> Result<Vec<String>> {
     let max_entries = i64::from(limits.max_entries.max(1));
     let max_bytes = i64::try_from(limits.max_bytes).unwrap_or(i64::MAX);
     let (entries, bytes) = totals(conn)?;

@@ -4,6 +4,7 @@
 //! short `BEGIN IMMEDIATE` transaction and every connection waits (busy
 //! timeout) instead of failing when the other process holds the lock.
 
+mod cache;
 mod connection;
 pub mod credentials;
 pub mod history;

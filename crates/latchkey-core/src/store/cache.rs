@@ -1,0 +1,116 @@
+//! Reads that every send repeats (its service, user, sealed tokens, client
+//! secret, the API key's hash, history limits), kept in memory between
+//! changes. A dedicated connection watches `PRAGMA data_version`, which
+//! moves when any connection or process commits; only then is the change
+//! counter (kept by schema 7's triggers on the tables these reads come
+//! from) read, and the cache is dropped when it moved. History commits move
+//! the data version but not the counter, so they leave the cache alone.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::any::Any;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+pub(super) struct ReadCache {
+    inner: Mutex<Option<Inner>>,
+}
+
+struct Inner {
+    conn: Connection,
+    version: i64,
+    counter: i64,
+    entries: HashMap<String, Box<dyn Any + Send>>,
+}
+
+impl ReadCache {
+    pub fn new() -> Self {
+        Self {
+            inner: Mutex::new(None),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Inner>> {
+        // Entries are only ever whole values: a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The value under `key` as of the last commit, computed by `load` (on
+    /// a snapshot at least as new as the counter checked) when missing.
+    pub fn get<T: Clone + Send + 'static>(
+        &self,
+        path: &Path,
+        key: &str,
+        load: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.lock();
+        if guard.is_none() {
+            *guard = Some(Inner::open(path)?);
+        }
+        let Some(inner) = guard.as_mut() else {
+            return load();
+        };
+        if inner.refresh().is_err() {
+            // Unsure what changed: forget everything and read afresh.
+            *guard = None;
+            drop(guard);
+            return load();
+        }
+        if let Some(hit) = inner.entries.get(key).and_then(|v| v.downcast_ref::<T>()) {
+            return Ok(hit.clone());
+        }
+        let value = load()?;
+        inner.entries.insert(key.to_string(), Box::new(value.clone()));
+        Ok(value)
+    }
+}
+
+impl Inner {
+    fn open(path: &Path) -> Result<Self> {
+        let wrap = |err: rusqlite::Error| Error::Database {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(wrap)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(wrap)?;
+        let version = data_version(&conn)?;
+        let counter = change_counter(&conn)?;
+        Ok(Self {
+            conn,
+            version,
+            counter,
+            entries: HashMap::new(),
+        })
+    }
+
+    fn refresh(&mut self) -> Result<()> {
+        let version = data_version(&self.conn)?;
+        if version == self.version {
+            return Ok(());
+        }
+        // Read the counter before taking the new version: a commit between
+        // the two makes the next call look again.
+        let counter = change_counter(&self.conn)?;
+        if counter != self.counter {
+            self.entries.clear();
+            self.counter = counter;
+        }
+        self.version = version;
+        Ok(())
+    }
+}
+
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("PRAGMA data_version")?
+        .query_row([], |row| row.get(0))?)
+}
+
+fn change_counter(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM change_counter WHERE id = 1")?
+        .query_row([], |row| row.get(0))?)
+}
