@@ -326,7 +326,10 @@ fn bench_json() -> Vec<Row> {
             base,
             rel(descendant),
         )
-        .goal("≥ 0.8", parse.as_secs_f64() / descendant.as_secs_f64() >= 0.8),
+        .goal(
+            "≥ 0.8",
+            parse.as_secs_f64() / descendant.as_secs_f64() >= 0.8,
+        ),
     ]
 }
 

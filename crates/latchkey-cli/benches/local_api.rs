@@ -266,12 +266,7 @@ fn wrk(target: &Target, script: &Path, seconds: u64, connections: u64) -> Wrk {
             (Some("50%"), Some(v)) => w.p50 = millis(v),
             (Some("99%"), Some(v)) => w.p99 = millis(v),
             (Some("Non-2xx"), _) => w.errors += last_number(line),
-            (Some("Socket"), _) => {
-                w.errors += line
-                    .split(',')
-                    .map(last_number)
-                    .sum::<u64>()
-            }
+            (Some("Socket"), _) => w.errors += line.split(',').map(last_number).sum::<u64>(),
             _ => {}
         }
     }

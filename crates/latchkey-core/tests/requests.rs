@@ -402,7 +402,12 @@ async fn a_change_made_elsewhere_is_seen_by_the_next_send() {
         source: HistorySource::Cli,
         ..Default::default()
     };
-    let auth = || Some(AuthPlacement::new(&TokenPlacement::default(), Secret::new(TOKEN)));
+    let auth = || {
+        Some(AuthPlacement::new(
+            &TokenPlacement::default(),
+            Secret::new(TOKEN),
+        ))
+    };
     let uri = |sent: &latchkey_core::Sent| sent.response.json().unwrap()["uri"].clone();
     for _ in 0..3 {
         let sent = app.send_request(&send, auth(), &cancel).await.unwrap();
@@ -432,5 +437,11 @@ async fn a_change_made_elsewhere_is_seen_by_the_next_send() {
     let err = app.send_request(&send, auth(), &cancel).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
     // History was committed off the request path; reading it waits for that.
-    assert_eq!(app.history(&HistoryFilter::default()).unwrap().entries.len(), 5);
+    assert_eq!(
+        app.history(&HistoryFilter::default())
+            .unwrap()
+            .entries
+            .len(),
+        5
+    );
 }

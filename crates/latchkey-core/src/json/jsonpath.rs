@@ -193,12 +193,23 @@ mod tests {
             let page = query_path_page(&doc, expression, 1, 2).unwrap();
             assert_eq!(page.total, general.len(), "{expression}");
             let paths: Vec<&str> = page.matches.iter().map(|m| m.path.as_str()).collect();
-            let expected: Vec<&str> = general.iter().skip(1).take(2).map(|(p, _)| p.as_str()).collect();
+            let expected: Vec<&str> = general
+                .iter()
+                .skip(1)
+                .take(2)
+                .map(|(p, _)| p.as_str())
+                .collect();
             assert_eq!(paths, expected, "{expression}");
         }
         assert_eq!(query_path(&doc, "$..joinURL").unwrap().matches.len(), 6);
         // Other shapes keep the general engine.
-        for other in ["$..['joinURL']", "$..*", "$..joinURL[0]", "$.a..joinURL", "$..1a"] {
+        for other in [
+            "$..['joinURL']",
+            "$..*",
+            "$..joinURL[0]",
+            "$.a..joinURL",
+            "$..1a",
+        ] {
             assert!(descendant_name(other).is_none(), "{other}");
         }
     }

@@ -284,11 +284,12 @@ impl Latchkey {
 
     /// The service and its user, read together.
     pub(crate) fn service_user(&self, service: &str, user: &str) -> Result<(Service, User)> {
-        self.store.read_cached(&format!("service_user\0{service}\0{user}"), |conn| {
-            let service = services::get(conn, service)?;
-            let user = users::get(conn, &service, user)?;
-            Ok((service, user))
-        })
+        self.store
+            .read_cached(&format!("service_user\0{service}\0{user}"), |conn| {
+                let service = services::get(conn, service)?;
+                let user = users::get(conn, &service, user)?;
+                Ok((service, user))
+            })
     }
 
     fn single_pending(&self, user: &User) -> Result<String> {

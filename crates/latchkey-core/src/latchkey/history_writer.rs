@@ -61,9 +61,7 @@ impl HistoryWriter {
     pub fn next_id(&self) -> Result<i64> {
         let mut ids = self.ids();
         if ids.is_empty() {
-            let start = self
-                .store
-                .write(|tx| history::reserve_ids(tx, ID_BLOCK))?;
+            let start = self.store.write(|tx| history::reserve_ids(tx, ID_BLOCK))?;
             *ids = start..start + ID_BLOCK;
         }
         let id = ids.start;
@@ -117,11 +115,7 @@ impl HistoryWriter {
 impl Drop for HistoryWriter {
     /// Commits what is queued before the process goes on (or exits).
     fn drop(&mut self) {
-        let taken = self
-            .queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let taken = self.queue.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some((tx, handle)) = taken {
             drop(tx);
             let _ = handle.join();

@@ -33,7 +33,11 @@ fn read_cached(app: &Context<'_>, user_id: i64) -> Result<Snapshot> {
     open(app, user_id, row)
 }
 
-fn open(app: &Context<'_>, user_id: i64, row: Option<credentials::SealedCredentials>) -> Result<Snapshot> {
+fn open(
+    app: &Context<'_>,
+    user_id: i64,
+    row: Option<credentials::SealedCredentials>,
+) -> Result<Snapshot> {
     match row {
         None => Ok(None),
         Some(row) => {

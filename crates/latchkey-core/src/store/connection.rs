@@ -237,12 +237,11 @@ impl Store {
     /// A connection of its own for [`Checkpointer::run`].
     pub(crate) fn checkpointer(&self) -> Result<Checkpointer> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(|err| {
-            Error::Database {
+        let conn =
+            Connection::open_with_flags(&self.path, flags).map_err(|err| Error::Database {
                 path: self.path.clone(),
                 message: err.to_string(),
-            }
-        })?;
+            })?;
         Ok(Checkpointer(conn))
     }
 
