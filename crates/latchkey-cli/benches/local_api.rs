@@ -312,7 +312,7 @@ impl Nginx {
         let prefix = dir.join("nginx");
         std::fs::create_dir_all(&prefix).expect("nginx dir");
         let (upstream, proxy) = (free_port(), free_port());
-        let root = std::fs::metadata("/proc/self").map_or(false, |m| m.uid() == 0);
+        let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
         let token = json!({
             "access_token": TOKEN, "token_type": "Bearer",
             "expires_in": 86400, "refresh_token": "bench-refresh", "scope": "api"
@@ -384,6 +384,9 @@ http {{
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
         let log = std::fs::read_to_string(prefix.join("error.log")).unwrap_or_default();
         panic!("nginx did not start: {log}");
     }

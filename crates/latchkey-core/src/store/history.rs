@@ -122,7 +122,9 @@ pub(crate) fn seal_record(
     )
 }
 
-/// Inserts row `id` with its already sealed part (no pruning).
+/// Inserts row `id` with its already sealed part (no pruning). The row is
+/// written after its send returned, so its service or user may be gone by
+/// then: like their deletion would have done, the row keeps no link to them.
 pub(crate) fn insert_sealed(
     conn: &Connection,
     id: i64,
@@ -135,7 +137,8 @@ pub(crate) fn insert_sealed(
         "INSERT INTO history (id, service_id, user_id, source, method, url, request_spec, status, reason,
             duration_ms, ttfb_ms, response_size, response_headers, response_content_type, response_body,
             response_truncated, response_file, error, error_code, stored_bytes, created_at, sealed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, ?10, ?11, '[]', ?12, NULL, ?13, ?14, ?15, ?16,
+         VALUES (?1, (SELECT id FROM services WHERE id = ?2), (SELECT id FROM users WHERE id = ?3),
+            ?4, ?5, ?6, '{}', ?7, ?8, ?9, ?10, ?11, '[]', ?12, NULL, ?13, ?14, ?15, ?16,
             ?17, ?18, ?19)",
     )?;
     stmt.execute(params![
