@@ -54,7 +54,7 @@ fn progress_and_errors_show_beside_what_caused_them() {
             "POST",
             "/meetings",
             "--json",
-            r#"{"subject":"Weekly sync","conferencecallinfo":"VoIP","passwordrequired":false}"#,
+            r#"{"subject":"Weekly sync","starttime":"2030-01-15T15:00:00Z","endtime":"2030-01-15T16:00:00Z","passwordrequired":false,"conferencecallinfo":"VoIP","timezonekey":"","meetingtype":"scheduled"}"#,
         ],
     );
     // A service without users, for the page-width check.

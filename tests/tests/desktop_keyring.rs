@@ -28,6 +28,10 @@ impl PrivateKeyring {
         let mut bus = Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--print-address=1"])
             .env("XDG_RUNTIME_DIR", &run)
+            // Without a display the unlock prompt is dismissed at once
+            // instead of waiting on the Xvfb screen for a click.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -43,6 +47,8 @@ impl PrivateKeyring {
             .env("XDG_RUNTIME_DIR", &run)
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("HOME", home.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
