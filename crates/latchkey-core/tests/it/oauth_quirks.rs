@@ -2,8 +2,6 @@
 //! (quirks only; the grants are tested against the real server). The code
 //! is pasted, so no browser is involved.
 
-mod support;
-
 use latchkey_core::{
     AuthSettings, ErrorCode, KeySource, Latchkey, Secret, ServiceInput, UserInput,
 };
@@ -47,7 +45,7 @@ async fn quirk_server(canned: Canned) -> u16 {
 }
 
 fn app_for(tmp: &std::path::Path, port: u16) -> Latchkey {
-    support::require_keyring();
+    crate::support::require_keyring();
     let app = Latchkey::open_with(Some(&tmp.join("data")), KeySource::Keyring).unwrap();
     app.set_auth_settings(AuthSettings {
         http_timeout: Duration::from_secs(1),

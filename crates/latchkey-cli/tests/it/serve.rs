@@ -2,36 +2,17 @@
 //! every endpoint, every error status, the security cases, key rotation,
 //! and the GoToMeeting flow end to end against the real OAuth fixture.
 
-mod common;
-
-#[path = "../../latchkey-core/tests/support/oauth_server.rs"]
-mod oauth_server;
-
+use crate::common::{
+    add_discovered_service, add_user, latchkey_no_browser as latchkey, ok, BASIC_SECRET as SECRET,
+};
 use latchkey_core::http::{HistoryFilter, HistorySource};
-use oauth_server::{browse, OauthServer};
+use latchkey_test_support::{browse, OauthServer};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
-
-const SECRET: &str = "latchkey-basic-secret";
-
-fn latchkey(data: &Path) -> Command {
-    common::latchkey_with_browser(data, None)
-}
-
-#[track_caller]
-fn ok(out: Output) -> String {
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{text}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// `api-key rotate`'s last line is the key.
 fn rotate(data: &Path) -> String {
@@ -409,33 +390,10 @@ async fn openapi_and_json_tools() {
 /// Service `gotomeeting` on the fixture (API at `<issuer>/api`), users
 /// alice and bob, made with the CLI.
 fn setup_goto(server: &OauthServer, data: &Path) {
-    assert!(
-        std::env::var_os("LATCHKEY_TEST_KEYRING").is_some(),
-        "run the tests through scripts/with-keyring.sh"
-    );
-    let mut child = latchkey(data)
-        .args(["service", "add", "gotomeeting", "--issuer", &server.issuer])
-        .args(["--client-id", "latchkey-basic", "--client-secret-stdin"])
-        .args(["--scopes", "openid email profile offline_access meetings"])
-        .args(["--redirect-uri", "http://127.0.0.1:0/callback"])
-        .args(["--api-base-url", &format!("{}/api", server.issuer)])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(SECRET.as_bytes())
-        .unwrap();
-    ok(child.wait_with_output().unwrap());
+    let api = format!("{}/api", server.issuer);
+    add_discovered_service(data, server, "gotomeeting", &["--api-base-url", &api]);
     for user in ["alice", "bob"] {
-        ok(latchkey(data)
-            .args(["user", "add", "gotomeeting", user])
-            .output()
-            .unwrap());
+        add_user(data, "gotomeeting", user);
     }
 }
 

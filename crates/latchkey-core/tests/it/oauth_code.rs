@@ -1,12 +1,10 @@
 //! Authorization code + PKCE against the real OAuth server, through the
 //! real loopback listener, with `browser.mjs` playing the browser.
 
-mod support;
-
+use crate::support::*;
 use latchkey_core::{AuthEventKind, ErrorCode, UserStatus};
 use std::io::{Read, Write};
 use std::time::Duration;
-use support::*;
 
 async fn authorize_with(client: (&str, &str, latchkey_core::ClientAuth)) {
     let server = OauthServer::start();

@@ -1,12 +1,13 @@
-//! Helpers for the OAuth integration tests.
-#![allow(dead_code, unused_imports)]
-
-pub mod oauth_server;
+//! What the core's integration tests share: a fresh data dir per test, a
+//! known-good service input to break one field at a time, and a service
+//! on the real OAuth fixture with a signed-in user.
 
 use latchkey_core::{
     AuthKind, ClientAuth, KeySource, Latchkey, PkceMode, Secret, ServiceInput, UserInput,
 };
-pub use oauth_server::{approve_device, browse, OauthServer, Provider};
+pub use latchkey_test_support::{
+    approve_device, browse, file_contains, require_keyring, OauthServer, Provider,
+};
 use std::path::Path;
 
 pub const SCOPES: &str = "openid email profile offline_access meetings";
@@ -17,13 +18,6 @@ pub const BASIC: (&str, &str, ClientAuth) =
 pub const POST: (&str, &str, ClientAuth) =
     ("latchkey-post", "latchkey-post-secret", ClientAuth::Post);
 pub const PUBLIC: (&str, &str, ClientAuth) = ("latchkey-public", "", ClientAuth::None);
-
-pub fn require_keyring() {
-    assert!(
-        std::env::var_os("LATCHKEY_TEST_KEYRING").is_some(),
-        "run the tests through scripts/with-keyring.sh so a real Secret Service is available"
-    );
-}
 
 /// A new data dir with service `svc` on `server` for `client`, and user `alice`.
 pub fn setup(tmp: &Path, server: &OauthServer, client: (&str, &str, ClientAuth)) -> Latchkey {
@@ -103,4 +97,32 @@ pub fn sealed_row(app: &Latchkey, user_id: i64) -> Option<Vec<u8>> {
         .read(|c| latchkey_core::store::credentials::get(c, user_id))
         .unwrap()
         .map(|r| r.tokens_sealed)
+}
+
+/// A handle on a new data dir inside `tmp`, keeping its key in the keyring.
+pub fn open(tmp: &Path) -> Latchkey {
+    Latchkey::open_with(Some(&tmp.join("data")), KeySource::Keyring).unwrap()
+}
+
+pub fn valid_input(slug: &str) -> ServiceInput {
+    ServiceInput {
+        slug: slug.into(),
+        name: Some("GoTo Meeting".into()),
+        client_id: Some("client-123".into()),
+        authorize_url: Some("https://authentication.logmeininc.com/oauth/authorize".into()),
+        token_url: Some("https://authentication.logmeininc.com/oauth/token".into()),
+        api_base_url: Some("https://api.getgo.com/G2M/rest".into()),
+        scopes: "collab:".into(),
+        ..ServiceInput::default()
+    }
+}
+
+/// Everything a person could see of the store, to compare before/after.
+pub fn snapshot(app: &Latchkey) -> String {
+    let services = app.list_services().unwrap();
+    let users: Vec<_> = services
+        .iter()
+        .map(|s| app.list_users(&s.spec.slug).unwrap())
+        .collect();
+    serde_json::to_string(&(services, users)).unwrap()
 }

@@ -8,46 +8,14 @@
 //! Bounded: at most `ITERATIONS` kills and `BUDGET` of wall time. The seed
 //! of the kill points is printed; `LATCHKEY_CRASH_SEED=N` replays a run.
 
-mod common;
-
-#[path = "../../latchkey-core/tests/support/oauth_server.rs"]
-mod oauth_server;
-
+use crate::common::{add_discovered_service, add_user, block_on, latchkey, ok, text, OauthServer};
 use latchkey_core::{KeySource, Latchkey, UserStatus};
-use oauth_server::{fixture_dir, OauthServer};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const ITERATIONS: usize = 40;
 const BUDGET: Duration = Duration::from_secs(90);
-
-fn latchkey(data: &Path) -> Command {
-    common::latchkey_with_browser(data, Some(fixture_dir().join("browser.mjs")))
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-#[track_caller]
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", text(&out));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
-}
 
 /// splitmix64: enough randomness for kill points, and replayable.
 struct Rng(u64);
@@ -67,31 +35,8 @@ impl Rng {
 }
 
 fn setup(server: &OauthServer, data: &Path) {
-    assert!(
-        std::env::var_os("LATCHKEY_TEST_KEYRING").is_some(),
-        "run the tests through scripts/with-keyring.sh"
-    );
-    let mut child = latchkey(data)
-        .args(["service", "add", "svc", "--issuer", &server.issuer])
-        .args(["--client-id", "latchkey-basic", "--client-secret-stdin"])
-        .args(["--scopes", "openid email profile offline_access meetings"])
-        .args(["--redirect-uri", "http://127.0.0.1:0/callback"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"latchkey-basic-secret")
-        .unwrap();
-    ok(child.wait_with_output().unwrap());
-    ok(latchkey(data)
-        .args(["user", "add", "svc", "alice"])
-        .output()
-        .unwrap());
+    add_discovered_service(data, server, "svc", &[]);
+    add_user(data, "svc", "alice");
     authorize(data);
 }
 
@@ -205,8 +150,9 @@ fn killing_a_refresh_at_any_point_leaves_a_usable_or_needs_reauth_user() {
             .args(["token", "svc", "alice"])
             .output()
             .unwrap());
+        let token = token.trim();
         assert_eq!(
-            block_on(server.api_status(&token)),
+            block_on(server.api_status(token)),
             200,
             "authorized with a dead access token: {context}"
         );

@@ -2,73 +2,14 @@
 //! real OAuth server, with `browser.mjs` as $BROWSER (through `open` and
 //! xdg-open), and several processes sharing one database.
 
-mod common;
+use crate::common::{
+    add_discovered_service, add_user, block_on, latchkey, ok_text as ok, text,
+    tokens_from_concurrent_processes, OauthServer, BASIC_SECRET as SECRET,
+};
 
-#[path = "../../latchkey-core/tests/support/oauth_server.rs"]
-mod oauth_server;
-
-use oauth_server::{fixture_dir, OauthServer};
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const SECRET: &str = "latchkey-basic-secret";
-
-fn latchkey(data: &Path) -> Command {
-    common::latchkey_with_browser(data, Some(fixture_dir().join("browser.mjs")))
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-#[track_caller]
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", text(&out));
-    text(&out)
-}
-
-fn setup(server: &OauthServer, data: &Path) {
-    assert!(
-        std::env::var_os("LATCHKEY_TEST_KEYRING").is_some(),
-        "run the tests through scripts/with-keyring.sh"
-    );
-    let mut child = latchkey(data)
-        .args([
-            "service",
-            "add",
-            "svc",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-        ])
-        .args([
-            "--client-secret-stdin",
-            "--scopes",
-            "openid email profile offline_access meetings",
-        ])
-        .args(["--redirect-uri", "http://127.0.0.1:0/callback"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(SECRET.as_bytes())
-        .unwrap();
-    ok(child.wait_with_output().unwrap());
-    ok(latchkey(data)
-        .args(["user", "add", "svc", "alice"])
-        .output()
-        .unwrap());
+fn setup(server: &OauthServer, data: &std::path::Path) {
+    add_discovered_service(data, server, "svc", &[]);
+    add_user(data, "svc", "alice");
 }
 
 #[test]
@@ -112,31 +53,10 @@ fn authorize_token_status_revoke_and_cross_process_single_flight() {
     );
 
     // Several processes on an expired token: exactly one refresh.
-    common::expire_tokens(&data, "svc", "alice");
-    let children: Vec<_> = (0..6)
-        .map(|_| {
-            latchkey(&data)
-                .args(["token", "svc", "alice"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let tokens: Vec<String> = children
-        .into_iter()
-        .map(|c| {
-            let out = c.wait_with_output().unwrap();
-            assert!(out.status.success(), "{}", text(&out));
-            String::from_utf8(out.stdout).unwrap().trim().to_string()
-        })
-        .collect();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    crate::common::expire_tokens(&data, "svc", "alice");
+    let tokens = tokens_from_concurrent_processes(&data, 6);
     assert_eq!(
-        rt.block_on(server.token_requests("refresh_token")),
+        block_on(server.token_requests("refresh_token")),
         1,
         "one refresh across processes"
     );

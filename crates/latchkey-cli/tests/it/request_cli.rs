@@ -1,18 +1,13 @@
 //! `latchkey request | find | path | history` end to end: the real binary
 //! against the real OAuth fixture server and its protected meetings API.
 
-mod common;
-
-#[path = "../../latchkey-core/tests/support/oauth_server.rs"]
-mod oauth_server;
-
-use oauth_server::{fixture_dir, OauthServer};
+use crate::common::{
+    add_discovered_service, add_user, block_on, latchkey, ok, stderr, stdout, text, with_stdin,
+    OauthServer, BASIC_SECRET as SECRET,
+};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const SECRET: &str = "latchkey-basic-secret";
+use std::process::{Command, Output};
 
 const MEETING: &str = r#"{
   "subject": "Weekly sync",
@@ -24,49 +19,13 @@ const MEETING: &str = r#"{
   "meetingtype": "scheduled"
 }"#;
 
-fn latchkey(data: &Path) -> Command {
-    common::latchkey_with_browser(data, Some(fixture_dir().join("browser.mjs")))
-}
-
 fn run(data: &Path, args: &[&str]) -> Output {
     latchkey(data).args(args).output().unwrap()
 }
 
 /// Runs with `input` on stdin.
 fn run_with_stdin(data: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = latchkey(data)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn text(out: &Output) -> String {
-    format!("{}{}", stdout(out), stderr(out))
-}
-
-/// Succeeded; returns stdout.
-#[track_caller]
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", text(&out));
-    stdout(&out)
+    with_stdin(latchkey(data).args(args), input)
 }
 
 /// Failed with `code`; returns stderr.
@@ -76,39 +35,11 @@ fn fails(out: Output, code: i32) -> String {
     stderr(&out)
 }
 
-fn require_keyring() {
-    assert!(
-        std::env::var_os("LATCHKEY_TEST_KEYRING").is_some(),
-        "run the tests through scripts/with-keyring.sh"
-    );
-}
-
 /// Service `demo` on the fixture (API base URL `<issuer>/api`), user alice authorized.
 fn setup(server: &OauthServer, data: &Path) {
-    require_keyring();
     let api = format!("{}/api", server.issuer);
-    let out = run_with_stdin(
-        data,
-        &[
-            "service",
-            "add",
-            "demo",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid email profile offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-            "--api-base-url",
-            &api,
-        ],
-        SECRET,
-    );
-    ok(out);
-    ok(run(data, &["user", "add", "demo", "alice"]));
+    add_discovered_service(data, server, "demo", &["--api-base-url", &api]);
+    add_user(data, "demo", "alice");
     let out = ok(run(
         data,
         &["authorize", "demo", "alice", "--timeout", "60"],
@@ -120,14 +51,6 @@ fn token(data: &Path) -> String {
     ok(run(data, &["token", "demo", "alice"]))
         .trim()
         .to_string()
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
 }
 
 #[test]
@@ -305,7 +228,7 @@ fn gotomeeting_flow_from_the_cli() {
 
     // An expired token is refreshed on the way, with no word about it.
     let refreshes = block_on(server.token_requests("refresh_token"));
-    common::expire_tokens(&data, "demo", "alice");
+    crate::common::expire_tokens(&data, "demo", "alice");
     let sub = ok(run(
         &data,
         &["request", "demo", "alice", "GET", "/me", "--find", "sub"],

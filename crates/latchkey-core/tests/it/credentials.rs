@@ -2,13 +2,11 @@
 //! uses: only to the service's token origins, and API keys as real, sealed
 //! credentials.
 
-mod common;
-
+use crate::support::{file_contains, open};
 use axum::extract::Request;
 use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::Router;
-use common::{file_contains, open};
 use latchkey_core::http::{
     AuthPlacement, CancellationToken, HistoryFilter, RequestSpec, SavedRequestInput,
 };
@@ -98,13 +96,13 @@ fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn a_token_never_goes_to_an_origin_off_the_list_whoever_asks() {
-    common::require_keyring();
+    crate::support::require_keyring();
     let tmp = tempfile::tempdir().unwrap();
     let app = open(tmp.path());
     let (api_hits, stranger_hits) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let api = echo_server(api_hits.clone()).await;
     let stranger = echo_server(stranger_hits.clone()).await;
-    let mut input = common::valid_input("goto");
+    let mut input = crate::support::valid_input("goto");
     input.api_base_url = Some(format!("http://{api}/G2M/rest"));
     app.create_service(&input).unwrap();
 
@@ -177,7 +175,7 @@ async fn a_token_never_goes_to_an_origin_off_the_list_whoever_asks() {
 fn token_origins_are_checked_when_a_service_is_saved() {
     let tmp = tempfile::tempdir().unwrap();
     let app = open(tmp.path());
-    let mut input = common::valid_input("goto");
+    let mut input = crate::support::valid_input("goto");
     input.token_origins = vec!["http://cdn.example.com".into()];
     let err = app.create_service(&input).unwrap_err();
     let payload = err.to_payload();
@@ -194,7 +192,7 @@ fn token_origins_are_checked_when_a_service_is_saved() {
 
 #[tokio::test]
 async fn an_api_key_service_sends_its_sealed_key_and_never_shows_it() {
-    common::require_keyring();
+    crate::support::require_keyring();
     let tmp = tempfile::tempdir().unwrap();
     let app = open(tmp.path());
     let (hits, stranger_hits) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
@@ -296,7 +294,7 @@ async fn an_api_key_service_sends_its_sealed_key_and_never_shows_it() {
 fn an_api_key_is_refused_where_it_would_never_be_used() {
     let tmp = tempfile::tempdir().unwrap();
     let app = open(tmp.path());
-    let mut input = common::valid_input("goto");
+    let mut input = crate::support::valid_input("goto");
     input.api_key = Some(Secret::new("k"));
     let err = app.create_service(&input).unwrap_err();
     assert_eq!(err.to_payload().fields[0].field, "api_key");

@@ -1,8 +1,6 @@
 //! Secrets at rest, against the real Secret Service (gnome-keyring under
 //! the private D-Bus session of scripts/with-keyring.sh).
 
-mod common;
-
 use latchkey_core::{ErrorCode, KeySource, Latchkey, Secret, ServiceInput};
 
 const KNOWN_SECRET: &str = "known-secret-7f3a9c1e5b";
@@ -10,15 +8,15 @@ const KNOWN_SECRET: &str = "known-secret-7f3a9c1e5b";
 fn with_secret(slug: &str) -> ServiceInput {
     ServiceInput {
         client_secret: Some(Secret::new(KNOWN_SECRET)),
-        ..common::valid_input(slug)
+        ..crate::support::valid_input(slug)
     }
 }
 
 #[test]
 fn the_client_secret_is_never_in_the_database_or_wal_files() {
-    common::require_keyring();
+    crate::support::require_keyring();
     let tmp = tempfile::tempdir().unwrap();
-    let app = common::open(tmp.path());
+    let app = crate::support::open(tmp.path());
     let service = app.create_service(&with_secret("goto")).unwrap();
     assert!(service.has_client_secret);
     // Edits re-seal and leave the old ciphertext in WAL frames: still nothing.
@@ -31,25 +29,28 @@ fn the_client_secret_is_never_in_the_database_or_wal_files() {
     assert!(wal.exists(), "the WAL should hold the recent writes");
     for path in [&db, &wal] {
         assert!(
-            !common::file_contains(path, KNOWN_SECRET.as_bytes()),
+            !crate::support::file_contains(path, KNOWN_SECRET.as_bytes()),
             "{path:?}"
         );
     }
     app.store().checkpoint().unwrap();
     drop(app);
-    assert!(!common::file_contains(&db, KNOWN_SECRET.as_bytes()));
-    assert!(!common::file_contains(&wal, KNOWN_SECRET.as_bytes()));
+    assert!(!crate::support::file_contains(&db, KNOWN_SECRET.as_bytes()));
+    assert!(!crate::support::file_contains(
+        &wal,
+        KNOWN_SECRET.as_bytes()
+    ));
     // ... yet a new handle reads it back through the keyring.
-    let app = common::open(tmp.path());
+    let app = crate::support::open(tmp.path());
     let secret = app.client_secret("goto").unwrap().unwrap();
     assert_eq!(secret.expose(), KNOWN_SECRET);
 }
 
 #[test]
 fn a_lost_keyring_entry_is_reported_as_lost_secrets() {
-    common::require_keyring();
+    crate::support::require_keyring();
     let tmp = tempfile::tempdir().unwrap();
-    let app = common::open(tmp.path());
+    let app = crate::support::open(tmp.path());
     app.create_service(&with_secret("goto")).unwrap();
     let user = KeySource::keyring_user(&app.database_id().unwrap());
     drop(app);
@@ -58,7 +59,7 @@ fn a_lost_keyring_entry_is_reported_as_lost_secrets() {
         .delete_credential()
         .unwrap();
 
-    let app = common::open(tmp.path());
+    let app = crate::support::open(tmp.path());
     // Reading without secrets still works.
     assert!(app.get_service("goto").unwrap().has_client_secret);
     let err = app.client_secret("goto").unwrap_err();
@@ -85,11 +86,11 @@ fn a_lost_keyring_entry_is_reported_as_lost_secrets() {
 
 #[test]
 fn two_data_dirs_have_their_own_keys() {
-    common::require_keyring();
+    crate::support::require_keyring();
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let app_a = common::open(a.path());
-    let app_b = common::open(b.path());
+    let app_a = crate::support::open(a.path());
+    let app_b = crate::support::open(b.path());
     assert_ne!(app_a.database_id().unwrap(), app_b.database_id().unwrap());
     app_a.create_service(&with_secret("x")).unwrap();
     app_b.create_service(&with_secret("x")).unwrap();
@@ -106,7 +107,8 @@ fn services_without_secrets_never_touch_the_keyring() {
     let key_file = tmp.path().join("no-such-dir/key");
     let app =
         Latchkey::open_with(Some(&tmp.path().join("data")), KeySource::File(key_file)).unwrap();
-    app.create_service(&common::valid_input("plain")).unwrap();
+    app.create_service(&crate::support::valid_input("plain"))
+        .unwrap();
     assert!(app.client_secret("plain").unwrap().is_none());
     let err = app.create_service(&with_secret("sealed")).unwrap_err();
     assert_eq!(err.code(), ErrorCode::KeyFile);
@@ -132,7 +134,7 @@ fn the_key_file_is_created_owner_only_and_refused_when_readable_by_others() {
     assert_eq!(mode & 0o777, 0o600);
     let text = std::fs::read_to_string(&key_file).unwrap();
     assert_eq!(text.trim().len(), 64);
-    assert!(!common::file_contains(
+    assert!(!crate::support::file_contains(
         app.database_path(),
         KNOWN_SECRET.as_bytes()
     ));

@@ -2,8 +2,7 @@
 //! a search of every byte under the data dir for every secret value: none
 //! may be there in readable form.
 
-mod support;
-
+use crate::support::{setup, sign_in, stored_tokens, OauthServer, BASIC};
 use axum::extract::Request;
 use axum::response::IntoResponse;
 use axum::routing::any;
@@ -16,7 +15,6 @@ use latchkey_core::local_api::Server;
 use latchkey_core::{AuthKind, Param, Secret, SendRequest, ServiceInput, TokenPlacement};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use support::{setup, sign_in, stored_tokens, OauthServer, BASIC};
 
 /// What a GitHub-style token endpoint answers without `Accept: application/json`.
 const FORM_ACCESS: &str = "gho_FORMaccess0123456789abcdef";

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-const ARCHITECTURE: &str = include_str!("../ARCHITECTURE.md");
+const ARCHITECTURE: &str = include_str!("../../ARCHITECTURE.md");
 
 /// Module name -> its line (1 = lowest) in ARCHITECTURE.md.
 fn layers() -> HashMap<String, usize> {

@@ -3,15 +3,13 @@
 //! Node) or django-oauth-toolkit (tests/fixtures/dot-server, Python), two
 //! independently written implementations. Also runs `browser.mjs` (which
 //! completes the login pages of both) and `device.mjs`.
-#![allow(dead_code)]
-
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// The fixture folder, found from whichever crate includes this file.
+/// The fixture folder, found by walking up from this crate to `tests/fixtures`.
 pub fn fixture_dir() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     here.ancestors()

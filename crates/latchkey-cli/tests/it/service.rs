@@ -1,16 +1,11 @@
 //! `latchkey service` and `latchkey user` as a person (or script) runs them.
 
-mod common;
-
+use crate::common::{latchkey_no_browser as latchkey, with_stdin};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const SECRET: &str = "cli-secret-5e8d2b77";
-
-fn latchkey(data: &Path) -> Command {
-    common::latchkey_with_browser(data, None)
-}
 
 fn run(data: &Path, args: &[&str]) -> Output {
     latchkey(data)
@@ -21,20 +16,7 @@ fn run(data: &Path, args: &[&str]) -> Output {
 }
 
 fn run_with_stdin(data: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = latchkey(data)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    with_stdin(latchkey(data).args(args), stdin)
 }
 
 fn text(out: &Output) -> (String, String) {

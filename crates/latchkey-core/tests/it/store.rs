@@ -1,8 +1,6 @@
 //! The database file: migrations, refusing newer schemas, and two
 //! processes' worth of handles writing at once.
 
-mod common;
-
 use latchkey_core::store::migrations::{latest_version, migrations, user_version};
 use latchkey_core::store::DATABASE_FILE;
 use latchkey_core::{ErrorCode, Latchkey, UserInput};
@@ -11,7 +9,7 @@ use rusqlite::Connection;
 #[test]
 fn a_new_data_dir_gets_the_latest_schema_in_wal_mode() {
     let tmp = tempfile::tempdir().unwrap();
-    let app = common::open(tmp.path());
+    let app = crate::support::open(tmp.path());
     assert!(app.list_services().unwrap().is_empty());
     let conn = Connection::open(app.database_path()).unwrap();
     assert_eq!(user_version(&conn).unwrap(), latest_version());
@@ -98,7 +96,8 @@ fn a_database_from_every_earlier_schema_opens_and_migrates() {
             assert_eq!(old.spec.authorization_response_iss, version >= 6);
         }
         // And it still takes new data.
-        app.create_service(&common::valid_input("fresh")).unwrap();
+        app.create_service(&crate::support::valid_input("fresh"))
+            .unwrap();
     }
 }
 
@@ -147,7 +146,8 @@ fn two_handles_writing_at_once_both_succeed() {
                 let app = Latchkey::open(Some(&dir)).unwrap();
                 for i in 0..25 {
                     let slug = format!("svc-{t}-{i}");
-                    app.create_service(&common::valid_input(&slug)).unwrap();
+                    app.create_service(&crate::support::valid_input(&slug))
+                        .unwrap();
                     let user = UserInput {
                         external_id: format!("user-{i}"),
                         label: None,
@@ -190,8 +190,9 @@ fn the_data_dir_is_owner_only_and_so_is_every_file_in_it() {
         }
         std::mem::forget(conn); // keep the -wal and -shm as a crash would
     }
-    let app = common::open(tmp.path());
-    app.create_service(&common::valid_input("goto")).unwrap();
+    let app = crate::support::open(tmp.path());
+    app.create_service(&crate::support::valid_input("goto"))
+        .unwrap();
     app.add_user(
         "goto",
         &UserInput {
@@ -213,8 +214,10 @@ fn the_data_dir_is_owner_only_and_so_is_every_file_in_it() {
         assert_eq!(mode(file), 0o600, "{}", file.display());
     }
     // A brand-new database: its -wal and -shm are made owner-only too.
-    let fresh = common::open(&tmp.path().join("fresh"));
-    fresh.create_service(&common::valid_input("goto")).unwrap();
+    let fresh = crate::support::open(&tmp.path().join("fresh"));
+    fresh
+        .create_service(&crate::support::valid_input("goto"))
+        .unwrap();
     for file in std::fs::read_dir(fresh.data_dir()).unwrap() {
         let path = file.unwrap().path();
         assert_eq!(mode(&path), 0o600, "{}", path.display());
@@ -224,8 +227,8 @@ fn the_data_dir_is_owner_only_and_so_is_every_file_in_it() {
 #[test]
 fn deleted_rows_are_overwritten_not_left_in_free_pages() {
     let tmp = tempfile::tempdir().unwrap();
-    let app = common::open(tmp.path());
-    let mut input = common::valid_input("goto");
+    let app = crate::support::open(tmp.path());
+    let mut input = crate::support::valid_input("goto");
     input.name = Some("Name-To-Forget-8c1f".into());
     app.create_service(&input).unwrap();
     app.store().checkpoint().unwrap();
@@ -239,7 +242,7 @@ fn deleted_rows_are_overwritten_not_left_in_free_pages() {
     for file in std::fs::read_dir(app.data_dir()).unwrap() {
         let path = file.unwrap().path();
         assert!(
-            !common::file_contains(&path, b"Name-To-Forget-8c1f"),
+            !crate::support::file_contains(&path, b"Name-To-Forget-8c1f"),
             "{} still holds the deleted row",
             path.display()
         );
@@ -248,7 +251,7 @@ fn deleted_rows_are_overwritten_not_left_in_free_pages() {
 
 #[test]
 fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
-    common::require_keyring();
+    crate::support::require_keyring();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     std::fs::create_dir_all(&dir).unwrap();
@@ -268,7 +271,7 @@ fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
         )
         .unwrap();
     }
-    let app = common::open(tmp.path());
+    let app = crate::support::open(tmp.path());
     app.vault().unwrap();
     let entry = app.history_entry(3).unwrap();
     assert!(serde_json::to_string(&entry)
@@ -286,7 +289,7 @@ fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
         let path = file.unwrap().path();
         for text in ["old-ANSWER-body", "old-REQUEST-body", "old-SAVED-url"] {
             assert!(
-                !common::file_contains(&path, text.as_bytes()),
+                !crate::support::file_contains(&path, text.as_bytes()),
                 "{text} in {}",
                 path.display()
             );

@@ -1,13 +1,11 @@
 //! What a send leaves under the data dir: large answers and saved requests
 //! sealed, history sealed and, as shown, redacted by name and by value.
 
-mod common;
-
+use crate::support::{file_contains, open};
 use axum::extract::Request;
 use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::Router;
-use common::{file_contains, open};
 use latchkey_core::http::{
     AuthPlacement, CancellationToken, HistoryFilter, RequestBody, RequestSpec, ResponseBody,
     SavedRequestInput,
@@ -63,9 +61,9 @@ async fn server() -> SocketAddr {
 }
 
 fn setup(tmp: &std::path::Path, addr: SocketAddr) -> Latchkey {
-    common::require_keyring();
+    crate::support::require_keyring();
     let app = open(tmp);
-    let mut input = common::valid_input("svc");
+    let mut input = crate::support::valid_input("svc");
     input.api_base_url = Some(format!("http://{addr}/api"));
     app.create_service(&input).unwrap();
     app

@@ -2,13 +2,11 @@
 //! single flight, expiry, invalid_grant, revocation, client credentials,
 //! device authorization.
 
-mod support;
-
+use crate::support::*;
 use latchkey_core::store::now_ms;
 use latchkey_core::{AuthEventKind, AuthKind, ErrorCode, UserStatus};
 use std::sync::Arc;
 use std::time::Duration;
-use support::*;
 
 #[tokio::test]
 async fn refresh_rotates_and_the_old_refresh_token_is_refused_then_needs_reauth() {

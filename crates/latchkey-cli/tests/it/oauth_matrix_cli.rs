@@ -3,61 +3,16 @@
 //! `authorize` signs in through the browser, and ten `latchkey token`
 //! processes on an expired token make exactly one refresh between them.
 
-mod common;
-
-#[path = "../../latchkey-core/tests/support/oauth_server.rs"]
-mod oauth_server;
-
-use oauth_server::{fixture_dir, OauthServer, Provider};
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn latchkey(data: &Path) -> Command {
-    common::latchkey_with_browser(data, Some(fixture_dir().join("browser.mjs")))
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-#[track_caller]
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", text(&out));
-    text(&out)
-}
+use crate::common::{
+    add_discovered_service, add_user, block_on, latchkey, ok_text as ok, text,
+    tokens_from_concurrent_processes, with_stdin, OauthServer,
+};
+use latchkey_test_support::Provider;
 
 /// `service add svc --issuer ...` (discovery) with the basic client, and user alice.
-fn setup(server: &OauthServer, data: &Path) -> String {
-    assert!(
-        std::env::var_os("LATCHKEY_TEST_KEYRING").is_some(),
-        "run the tests through scripts/with-keyring.sh"
-    );
-    let mut child = latchkey(data)
-        .args(["service", "add", "svc", "--issuer", &server.issuer])
-        .args(["--client-id", "latchkey-basic", "--client-secret-stdin"])
-        .args(["--scopes", "openid email profile offline_access meetings"])
-        .args(["--redirect-uri", "http://127.0.0.1:0/callback"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"latchkey-basic-secret")
-        .unwrap();
-    let added = ok(child.wait_with_output().unwrap());
-    ok(latchkey(data)
-        .args(["user", "add", "svc", "alice"])
-        .output()
-        .unwrap());
+fn setup(server: &OauthServer, data: &std::path::Path) -> String {
+    let added = add_discovered_service(data, server, "svc", &[]);
+    add_user(data, "svc", "alice");
     added
 }
 
@@ -116,31 +71,10 @@ fn discover_authorize_and_single_flight(provider: Provider) {
         .output()
         .unwrap());
 
-    common::expire_tokens(&data, "svc", "alice");
-    let children: Vec<_> = (0..10)
-        .map(|_| {
-            latchkey(&data)
-                .args(["token", "svc", "alice"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let tokens: Vec<String> = children
-        .into_iter()
-        .map(|c| {
-            let out = c.wait_with_output().unwrap();
-            assert!(out.status.success(), "{name}: {}", text(&out));
-            String::from_utf8(out.stdout).unwrap().trim().to_string()
-        })
-        .collect();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    crate::common::expire_tokens(&data, "svc", "alice");
+    let tokens = tokens_from_concurrent_processes(&data, 10);
     assert_eq!(
-        rt.block_on(server.token_requests("refresh_token")),
+        block_on(server.token_requests("refresh_token")),
         1,
         "{name}: ten processes, one refresh"
     );
@@ -149,7 +83,7 @@ fn discover_authorize_and_single_flight(provider: Provider) {
         "{name}: one new token"
     );
     assert_ne!(tokens[0], first.trim(), "{name}: refreshed");
-    assert_eq!(rt.block_on(server.api_status(&tokens[0])), 200, "{name}");
+    assert_eq!(block_on(server.api_status(&tokens[0])), 200, "{name}");
 }
 
 #[test]
@@ -227,28 +161,14 @@ fn token_json_and_status_show_the_service_token() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let (id, secret) = Provider::DjangoOauthToolkit.client_credentials_client();
-    let mut child = latchkey(&data)
-        .args(["service", "add", "cc", "--auth-kind", "client_credentials"])
-        .args(["--token-url", &server.endpoint("token_endpoint")])
-        .args([
-            "--client-id",
-            id,
-            "--client-secret-stdin",
-            "--scopes",
-            "meetings",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(secret.as_bytes())
-        .unwrap();
-    ok(child.wait_with_output().unwrap());
+    ok(with_stdin(
+        latchkey(&data)
+            .args(["service", "add", "cc", "--auth-kind", "client_credentials"])
+            .args(["--token-url", &server.endpoint("token_endpoint")])
+            .args(["--client-id", id, "--client-secret-stdin"])
+            .args(["--scopes", "meetings"]),
+        secret,
+    ));
     let status = |extra: &[&str]| {
         let out = latchkey(&data).args(extra).arg("status").output().unwrap();
         assert!(out.status.success(), "{}", text(&out));
@@ -275,12 +195,8 @@ fn token_json_and_status_show_the_service_token() {
         .eq_ignore_ascii_case("bearer"));
     assert_eq!(token["scopes"], serde_json::json!(["meetings"]));
     assert!(token["expires_at"].as_i64().unwrap() > latchkey_core::store::now_ms());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     assert_eq!(
-        rt.block_on(server.api_status(token["access_token"].as_str().unwrap())),
+        block_on(server.api_status(token["access_token"].as_str().unwrap())),
         200
     );
 

@@ -1,13 +1,11 @@
 //! Sending through the `Latchkey` handle: history with secrets redacted
 //! (checked in the raw database and WAL bytes), filters, saved requests.
 
-mod common;
-
+use crate::support::{file_contains, open, valid_input};
 use axum::extract::Request;
 use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::Router;
-use common::{file_contains, open, valid_input};
 use latchkey_core::http::{
     AuthPlacement, CancellationToken, Extractor, HistoryFilter, HistorySource, RequestBody,
     RequestSpec, SavedRequestInput, SendOptions, TokenProvider,

@@ -3,11 +3,9 @@
 //! succeeds, and one with a changed or missing `iss` is refused, stores
 //! nothing and uses up the pending login.
 
-mod support;
-
+use crate::support::*;
 use latchkey_core::{ErrorCode, Latchkey, ServiceInput, UserStatus};
 use std::io::{Read, Write};
-use support::*;
 use url::Url;
 
 /// `svc` on `server` for the basic client, its definition then refreshed

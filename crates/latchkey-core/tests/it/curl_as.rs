@@ -1,9 +1,7 @@
 //! "Copy as cURL" of a send: the URL resolved against the service, and the
 //! token as `$LATCHKEY_TOKEN` where the service would put it.
 
-mod common;
-
-use common::{open, require_keyring, valid_input};
+use crate::support::{open, require_keyring, valid_input};
 use latchkey_core::http::{RequestBody, RequestSpec};
 use latchkey_core::{ErrorCode, SendRequest, TokenPlacement, UserInput};
 

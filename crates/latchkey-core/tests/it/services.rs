@@ -1,8 +1,6 @@
 //! Services and users through the one handle the app and CLI share.
 
-mod common;
-
-use common::{open, snapshot, valid_input};
+use crate::support::{open, snapshot, valid_input};
 use latchkey_core::{
     AuthKind, ClientAuth, Error, ErrorCode, Latchkey, Param, Secret, ServiceInput, TokenPlacement,
     UserInput, UserStatus,

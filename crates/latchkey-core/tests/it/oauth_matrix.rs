@@ -4,10 +4,8 @@
 //! revocation, client credentials and discovery; where the two servers
 //! behave differently, the difference is asserted per server.
 
-mod support;
-
+use crate::support::*;
 use latchkey_core::{AuthKind, ClientAuth, ErrorCode, PkceMode, UserStatus};
-use support::*;
 
 async fn authorization_code(provider: Provider, client: (&str, &str, ClientAuth)) {
     let server = OauthServer::start_provider(provider, &[]);
