@@ -9,6 +9,7 @@ mod info;
 mod no_keyring;
 mod oauth_cli;
 mod oauth_matrix_cli;
+mod openapi_cli;
 mod request_cli;
 mod serve;
 mod service;

@@ -14,6 +14,7 @@ mod oauth_iss;
 mod oauth_matrix;
 mod oauth_quirks;
 mod oauth_tokens;
+mod openapi;
 mod properties;
 mod requests;
 mod secret_scan;

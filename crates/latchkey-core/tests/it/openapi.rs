@@ -3,8 +3,6 @@
 //! (type lists, cycles, openIdConnect); every kind of bad document refused
 //! with a precise message and nothing stored.
 
-mod common;
-
 use latchkey_core::model::{AuthKind, ParameterLocation};
 use latchkey_core::openapi::{read, Flow, Purpose};
 use latchkey_core::{ErrorCode, ServiceInput};
@@ -251,9 +249,9 @@ fn a_self_referencing_document_is_read_without_hanging() {
 
 #[test]
 fn operations_are_stored_with_the_service_and_replaced_by_a_newer_document() {
-    common::require_keyring();
+    crate::support::require_keyring();
     let tmp = tempfile::tempdir().unwrap();
-    let app = common::open(tmp.path());
+    let app = crate::support::open(tmp.path());
     let v3 = for_service("meetings.openapi.yaml");
     let imported = latchkey_core::service::ImportedApi {
         description: v3.clone(),

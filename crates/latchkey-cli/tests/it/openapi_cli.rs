@@ -2,32 +2,7 @@
 //! `latchkey operations` against the fixture's meetings API and its own
 //! descriptions (served by the fixture with its real origin).
 
-mod common;
-
-#[path = "../../latchkey-core/tests/support/oauth_server.rs"]
-mod oauth_server;
-
-use oauth_server::{fixture_dir, OauthServer};
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn latchkey(data: &Path) -> Command {
-    common::latchkey_with_browser(data, None)
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-#[track_caller]
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", text(&out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::common::{fixture_dir, latchkey_no_browser as latchkey, ok, text, OauthServer};
 
 fn documents() -> std::path::PathBuf {
     fixture_dir().with_file_name("openapi")
