@@ -14,6 +14,9 @@ APT_PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-tools
   # the second OAuth test server (django-oauth-toolkit) runs in a venv
   python3 python3-venv
+  # the package test: desktop-file-validate, and `rpm -qlp` to list the .rpm
+  # (Tauri's rpm bundler itself needs no rpmbuild)
+  desktop-file-utils rpm
 )
 
 install_apt_packages() {
