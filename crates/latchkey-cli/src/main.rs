@@ -22,7 +22,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "latchkey",
-    version,
+    version = latchkey_core::VERSION_AND_COMMIT,
     about = "OAuth 2.0 tokens and API requests, kept locally"
 )]
 struct Cli {
@@ -209,7 +209,7 @@ fn info(cli: &Cli, json: bool) -> latchkey_core::Result<()> {
         KeyringState::Locked => "locked",
         KeyringState::Unavailable => "unavailable",
     };
-    println!("Latchkey {}", info.version);
+    println!("Latchkey {} (commit {})", info.version, info.commit);
     println!("data dir  {}", info.data_dir);
     println!("keyring   {mark}: {}", info.keyring.detail);
     Ok(())

@@ -47,3 +47,15 @@ pub use vault::KeySource;
 
 /// The product version, shared by the app, the CLI and the local API.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The git commit these binaries were built from (12 hex digits), or
+/// `unknown` when built without git (see build.rs).
+pub const COMMIT: &str = env!("LATCHKEY_GIT_COMMIT");
+
+/// `0.1.0 (commit 0123456789ab)`: what `--version` prints.
+pub const VERSION_AND_COMMIT: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LATCHKEY_GIT_COMMIT"),
+    ")"
+);
