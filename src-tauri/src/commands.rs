@@ -35,6 +35,16 @@ pub async fn app_info() -> CmdResult<AppInfo> {
     blocking(|| latchkey_core::app_info(None)).await
 }
 
+/// Without a keyring: keep the data key in a file (mode 0600) from now on,
+/// for the app and the CLI. Answers the file's path.
+#[tauri::command]
+pub async fn use_key_file(state: State<'_, AppState>) -> CmdResult<String> {
+    with_core(state, |core| {
+        core.use_key_file().map(|path| path.display().to_string())
+    })
+    .await
+}
+
 #[tauri::command]
 pub fn list_presets() -> Vec<Preset> {
     latchkey_core::presets().to_vec()

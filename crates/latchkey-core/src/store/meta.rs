@@ -8,6 +8,9 @@ use rusqlite::{Connection, OptionalExtension};
 pub const DATABASE_ID: &str = "database_id";
 /// A constant sealed with the data key, to tell a wrong key from a lost one.
 pub const KEY_CHECK: &str = "key_check";
+/// The key file the person chose (from the window) instead of the OS keyring;
+/// the app and the CLI both read it, so the choice holds for both.
+pub const KEY_FILE: &str = "key_file";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
