@@ -21,7 +21,8 @@ rpms=(target/release/bundle/rpm/*.rpm)
 deb="${debs[0]}" rpm="${rpms[0]}"
 pkg="$(dpkg-deb -f "$deb" Package)"
 version="$(dpkg-deb -f "$deb" Version)"
-commit="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+# What the build recorded (crates/latchkey-core/build.rs): the override, else HEAD.
+commit="${LATCHKEY_GIT_COMMIT:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}"
 if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
   die "$pkg is already installed here; remove it first (apt-get purge $pkg) so the test can check what its removal leaves"
 fi
@@ -84,7 +85,7 @@ secret="package-test-secret-$RANDOM$RANDOM"
 printf '%s\n' "$secret" | /usr/bin/latchkey service add demo \
   --authorize-url https://auth.example.com/authorize --token-url https://auth.example.com/token \
   --client-id demo-client --client-secret-stdin >/dev/null
-/usr/bin/latchkey service export demo --with-secrets | grep -qF "$secret" ||
+/usr/bin/latchkey service export demo --with-secrets 2>/dev/null | grep -qF "$secret" ||
   { echo "the installed CLI did not read back the secret it sealed" >&2; exit 1; }
 echo "  a client secret was sealed with the keyring and read back"
 

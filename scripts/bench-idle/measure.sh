@@ -70,7 +70,7 @@ open_service() {
   local win
   win="$(xdotool search --name '^Latchkey$' | head -1)"
   sleep 3
-  xdotool mousemove --window "$win" 90 70 click 1
+  xdotool mousemove --window "$win" 40 108 click 1
 }
 
 export LATCHKEY_DATA_DIR="$work/data"
