@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KEYRING := scripts/with-keyring.sh
 
-.PHONY: help run test setup setup-test ui check-rust check-ui test-rust test-ui e2e package test-package bindings fmt screenshots bench-explorer bench bench-api bench-idle fuzz
+.PHONY: help run test setup setup-test leak-check ui check-rust check-ui test-rust test-ui e2e package test-package bindings fmt screenshots bench-explorer bench bench-api bench-idle fuzz
 
 help:
 	@echo "make run    build and start the desktop app (inside Xvfb when there is no display)"
@@ -13,7 +13,7 @@ help:
 run: setup
 	@scripts/run.sh
 
-test: setup-test check-rust check-ui test-ui test-rust e2e test-package
+test: setup-test check-rust check-ui test-ui test-rust leak-check e2e test-package
 	@echo "make test: all suites passed"
 
 setup:
@@ -40,6 +40,14 @@ test-ui:
 # Every Rust suite, against the real Secret Service in a private session.
 test-rust: ui
 	$(KEYRING) cargo test --workspace --locked
+
+# The CLI tried the ways a token or secret could leave its place: sent to a
+# stranger's origin, readable under the data dir, loose file modes.
+# The same build as e2e's: building the CLI alone would unify features
+# differently and compile many dependencies a second time.
+leak-check: ui
+	cargo build -p latchkey-desktop -p latchkey-cli --locked
+	$(KEYRING) scripts/leak-check.sh target/debug/latchkey
 
 # The built app under Xvfb, driven through tauri-driver + WebKitWebDriver.
 e2e: ui

@@ -5,6 +5,7 @@ mod auth_cmd;
 mod failure;
 mod history_cmd;
 mod json_cmd;
+mod operations_cmd;
 mod output;
 mod presets_cmd;
 mod request_cmd;
@@ -47,6 +48,9 @@ enum Command {
     /// Register, list, show, edit, remove, export and import API services.
     #[command(subcommand)]
     Service(service_cmd::ServiceCommand),
+    /// A service's operations (from its OpenAPI document); `show OPERATION`
+    /// prints one's parameters and request body skeleton.
+    Operations(operations_cmd::OperationsArgs),
     /// Add, list and remove a service's users.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -163,6 +167,7 @@ fn run_core(cli: &Cli) -> latchkey_core::Result<()> {
         Command::Info => info(cli, json),
         Command::Service(command) => service_cmd::run(&open()?, command, json),
         Command::User(command) => user_cmd::run(&open()?, command, json),
+        Command::Operations(args) => operations_cmd::run(&open()?, args, json),
         Command::Presets { command } => presets_cmd::run(command.as_ref(), json),
         Command::LoginLink { service, user } => auth_cmd::login_link(&open()?, service, user, json),
         Command::Authorize {

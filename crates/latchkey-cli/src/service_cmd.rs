@@ -2,6 +2,8 @@
 
 use crate::{output, secret_input};
 use clap::{Args, Subcommand};
+use latchkey_core::openapi::Purpose;
+use latchkey_core::service::ImportedApi;
 use latchkey_core::{
     AuthKind, ClientAuth, Error, FieldError, Latchkey, Param, PkceMode, Result, Service,
     ServiceInput, TokenPlacement,
@@ -19,6 +21,10 @@ pub enum ServiceCommand {
         /// Fill the endpoints from the issuer's RFC 8414 / OpenID Connect metadata.
         #[arg(long, value_name = "URL")]
         issuer: Option<String>,
+        /// Read the endpoints, scopes, base URL, name and operations from an
+        /// OpenAPI 3.x or Swagger 2.0 document (JSON or YAML, a file or a URL).
+        #[arg(long, value_name = "FILE|URL")]
+        openapi: Option<String>,
         #[command(flatten)]
         flags: Box<ServiceFlags>,
     },
@@ -39,6 +45,10 @@ pub enum ServiceCommand {
         /// --token-origin flags given with it start the new list.
         #[arg(long)]
         clear_token_origins: bool,
+        /// Replace the operations with those of a newer OpenAPI / Swagger
+        /// document (the service's settings stay as they are).
+        #[arg(long, value_name = "FILE|URL")]
+        openapi: Option<String>,
         #[command(flatten)]
         flags: Box<ServiceFlags>,
     },
@@ -210,9 +220,16 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             slug,
             preset,
             issuer,
+            openapi,
             flags,
         } => {
             let mut input = latchkey_core::service::draft(preset.as_deref(), slug)?;
+            let mut operations = Vec::new();
+            if let Some(source) = openapi {
+                let api = import_api(source, Purpose::Service(flags.auth_kind))?;
+                input.apply_api(&api);
+                operations = api.description.operations;
+            }
             if let Some(issuer) = issuer {
                 input = discover(issuer, input)?;
             }
@@ -223,7 +240,11 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             if input.api_key.is_none() && input.auth_kind == AuthKind::ApiKey {
                 input.api_key = secret_input::prompt(slug, "API key")?;
             }
-            let service = app.create_service(&input)?;
+            let service = if openapi.is_some() {
+                app.create_service_with_operations(&input, &operations)?
+            } else {
+                app.create_service(&input)?
+            };
             print_service(&service, json, "Added")
         }
         ServiceCommand::List => {
@@ -259,9 +280,14 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             rename,
             clear_client_secret,
             clear_token_origins,
+            openapi,
             flags,
         } => {
             let current = app.get_service(slug)?;
+            let operations = match openapi {
+                Some(source) => Some(import_api(source, Purpose::Operations)?),
+                None => None,
+            };
             let mut input = ServiceInput::from(&current.spec);
             if let Some(new) = rename {
                 input.slug.clone_from(new);
@@ -272,6 +298,9 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             }
             flags.apply(&mut input)?;
             let service = app.update_service(slug, &input)?;
+            if let Some(api) = operations {
+                app.replace_operations(&service.spec.slug, &api.description.operations)?;
+            }
             print_service(&service, json, "Updated")
         }
         ServiceCommand::Remove { slug, force } => {
@@ -344,6 +373,40 @@ fn discover(issuer: &str, mut input: ServiceInput) -> Result<ServiceInput> {
     }
     input.apply_discovery(&found);
     Ok(input)
+}
+
+/// Reads an API description (and follows its openIdConnect scheme through
+/// discovery), saying on stderr what was found.
+fn import_api(source: &str, purpose: Purpose) -> Result<ImportedApi> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Error::Internal(format!("cannot start the async runtime: {err}")))?;
+    let api = runtime.block_on(latchkey_core::service::import_api(source, purpose))?;
+    let description = &api.description;
+    let scheme = description
+        .oauth
+        .as_ref()
+        .map(|o| format!("; OAuth scheme `{}` ({})", o.name, o.flow.label()))
+        .unwrap_or_default();
+    eprintln!(
+        "Read {} document `{}`: {} operation{}{scheme}.",
+        description.spec,
+        description.title.as_deref().unwrap_or("untitled"),
+        description.operations.len(),
+        if description.operations.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+    );
+    if let Some(found) = &api.discovered {
+        eprintln!("Discovered from {}.", found.documents.join(" + "));
+    }
+    for note in &description.notes {
+        eprintln!("latchkey: note: {note}");
+    }
+    Ok(api)
 }
 
 fn read_document(file: &PathBuf) -> Result<String> {

@@ -18,6 +18,7 @@ pub mod local_api;
 pub mod model;
 mod net;
 pub mod oauth;
+pub mod openapi;
 pub mod paths;
 pub mod presets;
 pub mod service;

@@ -2,12 +2,12 @@
 
 use super::Latchkey;
 use crate::error::{Error, FieldError, Result};
-use crate::model::Secret;
+use crate::model::{Operation, Secret};
 use crate::service::{
     api_key_purpose, client_secret_purpose, validate, ExportDocument, RemovedService, SecretChange,
     Service, ServiceInput, ValidInput, EXPORT_VERSION,
 };
-use crate::store::{services, users};
+use crate::store::{operations, services, users};
 use crate::vault::Vault;
 use std::sync::Arc;
 
@@ -28,6 +28,54 @@ impl Latchkey {
             let id = services::insert(tx, &valid.spec)?;
             apply_secrets(tx, vault.as_deref(), id, &valid)?;
             services::get(tx, &valid.spec.slug)
+        })
+    }
+
+    /// [`Latchkey::create_service`] with the operations read from its API
+    /// description, stored in the same transaction.
+    pub fn create_service_with_operations(
+        &self,
+        input: &ServiceInput,
+        ops: &[Operation],
+    ) -> Result<Service> {
+        let valid = validate(input)?;
+        let vault = self.vault_for(&valid)?;
+        self.store.write(|tx| {
+            let id = services::insert(tx, &valid.spec)?;
+            apply_secrets(tx, vault.as_deref(), id, &valid)?;
+            operations::replace(tx, id, ops)?;
+            services::get(tx, &valid.spec.slug)
+        })
+    }
+
+    /// Replaces the operations of service `slug` (from a newer document).
+    pub fn replace_operations(&self, slug: &str, ops: &[Operation]) -> Result<()> {
+        self.store.write(|tx| {
+            let service = services::get(tx, slug)?;
+            operations::replace(tx, service.id, ops)
+        })
+    }
+
+    /// The operations of service `slug`, in the document's order.
+    pub fn list_operations(&self, slug: &str) -> Result<Vec<Operation>> {
+        self.store.read(|conn| {
+            let service = services::get(conn, slug)?;
+            operations::list(conn, service.id)
+        })
+    }
+
+    /// One operation of service `slug`, by operationId or `METHOD /path`.
+    pub fn operation(&self, slug: &str, key: &str) -> Result<Operation> {
+        let all = self.list_operations(slug)?;
+        if all.is_empty() {
+            return Err(Error::NotFound(format!(
+                "service `{slug}` has no operations: read them from its API description with `latchkey service edit {slug} --openapi FILE|URL`"
+            )));
+        }
+        all.into_iter().find(|op| op.is_named(key)).ok_or_else(|| {
+            Error::NotFound(format!(
+                "service `{slug}` has no operation `{key}`: name it by operationId or as `METHOD /path` (`latchkey operations {slug}` lists them)"
+            ))
         })
     }
 

@@ -9,6 +9,7 @@
 
 pub mod auth_types;
 mod history;
+mod operation;
 mod param;
 mod request;
 mod response_body;
@@ -21,6 +22,9 @@ pub use auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 pub(crate) use history::NewHistory;
 pub use history::{
     HistoryEntry, HistoryFilter, HistoryLimits, HistoryPage, HistorySource, HistorySummary,
+};
+pub use operation::{
+    Operation, OperationBody, OperationParameter, OperationSummary, ParameterLocation,
 };
 pub(crate) use param::param_label;
 pub use param::Param;

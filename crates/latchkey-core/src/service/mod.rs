@@ -3,12 +3,14 @@
 //! [`validate`] turns it into a [`ServiceSpec`] or a list of field errors.
 
 mod export;
+mod openapi;
 mod origins;
 mod prefill;
 mod urls;
 mod validate;
 
 pub use export::{ExportDocument, EXPORT_VERSION};
+pub use openapi::{import_api, ImportedApi};
 pub use origins::{normalize_origin, normalize_origins, TokenOrigins};
 pub use prefill::{defaults, discover_into, draft, ServiceDefaults};
 pub use urls::DEFAULT_REDIRECT_URI;

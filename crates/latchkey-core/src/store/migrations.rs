@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "migrations/0006_authorization_response_issuer.sql"
     )),
+    M::up(include_str!("migrations/0007_operations.sql")).foreign_key_check(),
 ];
 
 /// The schema version this build writes.

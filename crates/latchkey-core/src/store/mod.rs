@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod locks;
 pub mod meta;
 pub mod migrations;
+pub mod operations;
 pub mod pending;
 pub mod saved_requests;
 pub mod service_tokens;

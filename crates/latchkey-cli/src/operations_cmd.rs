@@ -1,0 +1,119 @@
+//! `latchkey operations SLUG [show OPERATION]`
+
+use crate::output;
+use clap::{Args, Subcommand};
+use latchkey_core::model::Operation;
+use latchkey_core::{Latchkey, Result};
+
+#[derive(Args)]
+pub struct OperationsArgs {
+    /// The service whose operations to list.
+    service: String,
+    #[command(subcommand)]
+    command: Option<OperationsCommand>,
+}
+
+#[derive(Subcommand)]
+enum OperationsCommand {
+    /// One operation's parameters and request body skeleton.
+    Show {
+        /// The operationId, or `METHOD /path` (quoted).
+        operation: String,
+        /// Print only the request body skeleton (JSON), to edit and send.
+        #[arg(long)]
+        body: bool,
+    },
+}
+
+pub fn run(app: &Latchkey, args: &OperationsArgs, json: bool) -> Result<()> {
+    match &args.command {
+        None => list(app, &args.service, json),
+        Some(OperationsCommand::Show { operation, body }) => {
+            let op = app.operation(&args.service, operation)?;
+            if json {
+                return output::json(&op);
+            }
+            if *body {
+                let skeleton = op
+                    .request_body
+                    .as_ref()
+                    .map(|b| b.skeleton.clone())
+                    .unwrap_or(serde_json::Value::Null);
+                return output::json(&skeleton);
+            }
+            show(&op)
+        }
+    }
+}
+
+fn list(app: &Latchkey, slug: &str, json: bool) -> Result<()> {
+    let ops = app.list_operations(slug)?;
+    if json {
+        let rows: Vec<latchkey_core::model::OperationSummary> =
+            ops.iter().map(Into::into).collect();
+        return output::json(&rows);
+    }
+    if ops.is_empty() {
+        println!(
+            "Service `{slug}` has no operations: `latchkey service edit {slug} --openapi FILE|URL` reads them."
+        );
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = ops
+        .iter()
+        .map(|op| {
+            vec![
+                op.method.clone(),
+                op.path.clone(),
+                output::or_dash(op.operation_id.as_deref()),
+                output::or_dash(op.summary.as_deref()),
+            ]
+        })
+        .collect();
+    output::table(&["METHOD", "PATH", "OPERATION ID", "SUMMARY"], &rows);
+    Ok(())
+}
+
+fn show(op: &Operation) -> Result<()> {
+    let id = op
+        .operation_id
+        .as_deref()
+        .map(|id| format!("  ({id})"))
+        .unwrap_or_default();
+    println!("{} {}{id}", op.method, op.path);
+    if let Some(summary) = &op.summary {
+        println!("{summary}");
+    }
+    if !op.parameters.is_empty() {
+        println!();
+        println!("Parameters:");
+        let rows: Vec<Vec<String>> = op
+            .parameters
+            .iter()
+            .map(|p| {
+                vec![
+                    p.name.clone(),
+                    p.location.to_string(),
+                    if p.required { "required" } else { "optional" }.into(),
+                    serde_json::to_string(&p.example).unwrap_or_default(),
+                    output::or_dash(p.description.as_deref()),
+                ]
+            })
+            .collect();
+        output::table(&["NAME", "IN", "", "EXAMPLE", "DESCRIPTION"], &rows);
+    }
+    if let Some(body) = &op.request_body {
+        println!();
+        println!(
+            "Body ({}, {}):",
+            body.content_type,
+            if body.required {
+                "required"
+            } else {
+                "optional"
+            }
+        );
+        output::json(&body.skeleton)?;
+    }
+    Ok(())
+}

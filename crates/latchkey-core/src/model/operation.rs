@@ -1,0 +1,112 @@
+//! The operations of a service, read from its OpenAPI / Swagger document.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// One operation of an API: what `latchkey operations` lists and what the
+/// builder fills a request from. Schemas are stored with every local
+/// `$ref` already inlined (a cycle is cut where it closes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Operation {
+    /// Upper case: `GET`, `POST`, ...
+    pub method: String,
+    /// The path template as the document writes it, e.g. `/meetings/{id}`.
+    pub path: String,
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Path-level and operation-level parameters merged (the operation's win).
+    pub parameters: Vec<OperationParameter>,
+    pub request_body: Option<OperationBody>,
+    /// The schema of the first success (2xx, else `default`) JSON answer.
+    #[ts(type = "unknown")]
+    pub response_schema: Option<Value>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl std::fmt::Display for ParameterLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OperationParameter {
+    pub name: String,
+    #[serde(rename = "in")]
+    #[ts(rename = "in")]
+    pub location: ParameterLocation,
+    pub required: bool,
+    pub description: Option<String>,
+    #[ts(type = "unknown")]
+    pub schema: Option<Value>,
+    /// An example value: the document's, else a typed placeholder.
+    #[ts(type = "unknown")]
+    pub example: Value,
+}
+
+/// The request body an operation takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OperationBody {
+    /// The media type chosen: JSON when the document offers it.
+    pub content_type: String,
+    pub required: bool,
+    #[ts(type = "unknown")]
+    pub schema: Value,
+    /// A body to start from: required fields first, the document's
+    /// examples, else typed placeholders, and each enum's first value.
+    #[ts(type = "unknown")]
+    pub skeleton: Value,
+}
+
+/// One row of `latchkey operations`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OperationSummary {
+    pub method: String,
+    pub path: String,
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+}
+
+impl From<&Operation> for OperationSummary {
+    fn from(op: &Operation) -> Self {
+        Self {
+            method: op.method.clone(),
+            path: op.path.clone(),
+            operation_id: op.operation_id.clone(),
+            summary: op.summary.clone(),
+        }
+    }
+}
+
+impl Operation {
+    /// Whether `key` names this operation: its operationId, or
+    /// `METHOD /path` (method in any case).
+    pub fn is_named(&self, key: &str) -> bool {
+        let key = key.trim();
+        if self.operation_id.as_deref() == Some(key) {
+            return true;
+        }
+        match key.split_once(char::is_whitespace) {
+            Some((method, path)) => {
+                method.eq_ignore_ascii_case(&self.method) && path.trim() == self.path
+            }
+            None => false,
+        }
+    }
+}
