@@ -212,7 +212,8 @@ fn after_the_key_file_opt_in_secrets_are_sealed_with_the_file_and_survive_a_reop
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let app = Latchkey::open_with(Some(&data), KeySource::Keyring).unwrap();
-    app.create_service(&common::valid_input("plain")).unwrap();
+    app.create_service(&crate::support::valid_input("plain"))
+        .unwrap();
     let key_file = app.use_key_file().unwrap();
     app.create_service(&with_secret("goto")).unwrap();
     drop(app);
