@@ -57,6 +57,27 @@ pub fn run_extractors(body: Option<&Value>, extractors: &[Extractor]) -> Vec<Ext
         .collect()
 }
 
+/// Every value an extractor matches, in document order (the "for each"
+/// of `--all`): an empty list when nothing matches.
+pub fn all_matches(body: Option<&Value>, extractor: &Extractor) -> Result<Vec<Value>, String> {
+    let Some(doc) = body else {
+        return Err("the response is not JSON".into());
+    };
+    match extractor {
+        Extractor::FindKey {
+            key,
+            case_insensitive,
+        } => Ok(find_key(doc, key, *case_insensitive)
+            .matches
+            .iter()
+            .filter_map(|m| super::path::value_at(doc, &m.path).cloned())
+            .collect()),
+        Extractor::JsonPath { expression } => query_path(doc, expression)
+            .map(|r| r.matches.into_iter().map(|m| m.value).collect())
+            .map_err(|e| e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
