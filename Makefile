@@ -42,8 +42,10 @@ test-rust: ui
 
 # The CLI tried the ways a token or secret could leave its place: sent to a
 # stranger's origin, readable under the data dir, loose file modes.
+# The same build as e2e's: building the CLI alone would unify features
+# differently and compile many dependencies a second time.
 leak-check: ui
-	cargo build -p latchkey-cli --locked
+	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	$(KEYRING) scripts/leak-check.sh target/debug/latchkey
 
 # The built app under Xvfb, driven through tauri-driver + WebKitWebDriver.
