@@ -147,17 +147,7 @@ impl Capture {
             )));
         };
         latchkey_core::template::check_name(name)?;
-        let extractor = if what.starts_with('$') {
-            compile_path(what)?;
-            Extractor::JsonPath {
-                expression: what.to_string(),
-            }
-        } else {
-            Extractor::FindKey {
-                key: what.to_string(),
-                case_insensitive: false,
-            }
-        };
+        let extractor = latchkey_core::json::capture_extractor(what)?;
         Ok(Self {
             name: name.to_string(),
             extractor,

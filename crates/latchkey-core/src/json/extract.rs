@@ -57,6 +57,26 @@ pub fn run_extractors(body: Option<&Value>, extractors: &[Extractor]) -> Vec<Ext
         .collect()
 }
 
+/// What `--set NAME=WHAT` (and the local API's `set`) reads: a JSONPath
+/// when it starts with `$`, else a key found anywhere.
+pub fn capture_extractor(what: &str) -> crate::error::Result<Extractor> {
+    if what.is_empty() {
+        return Err(crate::error::Error::InvalidInput(
+            "a capture needs a key (e.g. meetingid) or a JSONPath (e.g. $[0].meetingid)".into(),
+        ));
+    }
+    if what.starts_with('$') {
+        super::jsonpath::compile_path(what)?;
+        return Ok(Extractor::JsonPath {
+            expression: what.to_string(),
+        });
+    }
+    Ok(Extractor::FindKey {
+        key: what.to_string(),
+        case_insensitive: false,
+    })
+}
+
 /// Every value an extractor matches, in document order (the "for each"
 /// of `--all`): an empty list when nothing matches.
 pub fn all_matches(body: Option<&Value>, extractor: &Extractor) -> Result<Vec<Value>, String> {
