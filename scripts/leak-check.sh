@@ -30,12 +30,13 @@ report() { # NAME RESULT(0=ok) DETAIL
 }
 L() { BROWSER="$fixture/browser.mjs" XDG_CURRENT_DESKTOP= DISPLAY= WAYLAND_DISPLAY= \
   "$bin" --data-dir "$data" "$@"; }
-# Starts CMD… in the background with stdout to FILE; prints its first line.
+# Starts CMD… in the background with stdout to FILE and sets `first` to its
+# first line (not in a subshell, so cleanup knows the pid).
 start() { # FILE CMD…
   local out="$1"; shift
   "$@" >"$out" 2>/dev/null &
   pids+=("$!")
-  for _ in $(seq 600); do [ -s "$out" ] && { head -n 1 "$out"; return 0; }; sleep 0.1; done
+  for _ in $(seq 600); do [ -s "$out" ] && { first="$(head -n 1 "$out")"; return 0; }; sleep 0.1; done
   return 1
 }
 # Whether the stranger received TEXT (else a check below would prove nothing).
@@ -51,8 +52,9 @@ at_rest() { # NAME VALUE SENT-MARK
 holders() { grep -r -a -l -F -- "$1" "$data" 2>/dev/null | sed "s|$data/||" | tr '\n' ' '; }
 
 # The OAuth fixture prints one JSON line once it listens.
-line="$(start "$work/fixture.out" node "$fixture/server.mjs" 0)" \
+start "$work/fixture.out" node "$fixture/server.mjs" 0 \
   || { echo "the OAuth fixture did not start" >&2; exit 100; }
+line="$first"
 issuer="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["issuer"])' "$line")"
 
 # The stranger: logs each request's headers and body; /form answers a
@@ -81,8 +83,9 @@ s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 PY
-sport="$(start "$work/stranger.out" python3 "$work/stranger.py" "$work/stranger.log")" \
+start "$work/stranger.out" python3 "$work/stranger.py" "$work/stranger.log" \
   || { echo "the stranger server did not start" >&2; exit 100; }
+sport="$first"
 stranger="http://127.0.0.1:$sport"
 
 secret="latchkey-basic-secret"
@@ -117,8 +120,8 @@ L request demo alice GET "$stranger/x" -H "X-Auth-Key: HDRKEY_0x9y8z" >/dev/null
 at_rest "an X-Auth-Key header" HDRKEY_0x9y8z HDRKEY_0x9y8z
 
 key="$(L api-key rotate 2>/dev/null | tail -n 1)"
-if listening="$(start "$work/serve.out" "$bin" --data-dir "$data" serve --port 0)"; then
-  api="${listening#listening on }"
+if start "$work/serve.out" "$bin" --data-dir "$data" serve --port 0; then
+  api="${first#listening on }"
   curl -s -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
     --data "{\"method\":\"POST\",\"url\":\"$stranger/raw\",\"headers\":{\"Content-Type\":\"text/plain\"},\"body\":\"grant_type=x&client_secret=RAWSECRET_q7w8e9\"}" \
     "$api/v1/services/demo/users/alice/request"

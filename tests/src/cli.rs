@@ -6,9 +6,24 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn latchkey(data_dir: &Path) -> Command {
-    let mut cmd = Command::new(crate::target_dir().join("debug/latchkey"));
-    cmd.arg("--data-dir").arg(data_dir);
-    cmd
+    latchkey_test_support::cli::command(crate::target_dir().join("debug/latchkey"), data_dir, None)
+}
+
+/// `latchkey service add SLUG --issuer ISSUER` (discovery) with the
+/// fixture's basic client and its secret, `scopes`, and `extra` flags.
+pub fn add_fixture_service(
+    data_dir: &Path,
+    server: &crate::oauth_server::OauthServer,
+    slug: &str,
+    scopes: &str,
+    extra: &[&str],
+) {
+    let mut args = vec!["service", "add", slug, "--issuer", &server.issuer];
+    args.extend(["--client-id", "latchkey-basic", "--client-secret-stdin"]);
+    args.extend(["--scopes", scopes]);
+    args.extend(["--redirect-uri", "http://127.0.0.1:0/callback"]);
+    args.extend(extra);
+    run(data_dir, &args, "latchkey-basic-secret");
 }
 
 /// Runs `latchkey ARGS` with `stdin` piped in; panics with its stderr on failure.

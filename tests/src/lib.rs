@@ -8,8 +8,7 @@
 pub mod cli;
 /// The real OAuth server (oidc-provider) the tests authorize against; the
 /// same harness the core and CLI integration tests use.
-#[path = "../../crates/latchkey-core/tests/support/oauth_server.rs"]
-pub mod oauth_server;
+pub use latchkey_test_support::oauth_server;
 pub mod tauri_driver;
 pub mod webdriver;
 

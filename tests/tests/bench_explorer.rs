@@ -24,25 +24,12 @@ fn bench_explorer_50_mb() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let api = format!("{}/api", server.issuer);
-    cli::run(
+    cli::add_fixture_service(
         &data,
-        &[
-            "service",
-            "add",
-            "big",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-            "--api-base-url",
-            &api,
-        ],
-        "latchkey-basic-secret",
+        &server,
+        "big",
+        "openid offline_access meetings",
+        &["--api-base-url", &api],
     );
     cli::run(&data, &["user", "add", "big", "alice"], "");
     // The CLI's login opens $BROWSER (xdg-open honours it outside a desktop).

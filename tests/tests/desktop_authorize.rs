@@ -15,23 +15,12 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
     let server = OauthServer::start();
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
-    cli::run(
+    cli::add_fixture_service(
         &data_dir,
-        &[
-            "service",
-            "add",
-            "demo",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid email profile offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-        ],
-        "latchkey-basic-secret",
+        &server,
+        "demo",
+        "openid email profile offline_access meetings",
+        &[],
     );
     cli::run(&data_dir, &["user", "add", "demo", "alice"], "");
 

@@ -29,27 +29,12 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
     let api = format!("{}/api", server.issuer);
-    cli::run(
+    cli::add_fixture_service(
         &data_dir,
-        &[
-            "service",
-            "add",
-            "gotomeeting",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid email profile offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-            "--api-base-url",
-            &api,
-            "--name",
-            "GoTo Meeting (fixture)",
-        ],
-        "latchkey-basic-secret",
+        &server,
+        "gotomeeting",
+        "openid email profile offline_access meetings",
+        &["--api-base-url", &api, "--name", "GoTo Meeting (fixture)"],
     );
     cli::run(&data_dir, &["user", "add", "gotomeeting", "alice"], "");
 

@@ -35,27 +35,12 @@ fn main_screens_at_the_smallest_window_and_at_1280x820() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let api = format!("{}/api", server.issuer);
-    cli::run(
+    cli::add_fixture_service(
         &data,
-        &[
-            "service",
-            "add",
-            "gotomeeting",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-            "--api-base-url",
-            &api,
-            "--name",
-            "GoTo Meeting (fixture)",
-        ],
-        "latchkey-basic-secret",
+        &server,
+        "gotomeeting",
+        "openid offline_access meetings",
+        &["--api-base-url", &api, "--name", "GoTo Meeting (fixture)"],
     );
     for user in ["alice@example.com", "bob@example.com", "carol@example.com"] {
         cli::run(&data, &["user", "add", "gotomeeting", user], "");

@@ -18,25 +18,12 @@ fn changes_from_the_cli_show_without_focus() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let api = format!("{}/api", server.issuer);
-    cli::run(
+    cli::add_fixture_service(
         &data,
-        &[
-            "service",
-            "add",
-            "live",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-            "--api-base-url",
-            &api,
-        ],
-        "latchkey-basic-secret",
+        &server,
+        "live",
+        "openid offline_access meetings",
+        &["--api-base-url", &api],
     );
     cli::run(&data, &["user", "add", "live", "alice"], "");
 

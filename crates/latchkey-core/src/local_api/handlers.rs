@@ -263,7 +263,7 @@ pub async fn call(
         let mut stored = std::collections::BTreeMap::new();
         for ((name, _), found) in captures.iter().zip(found) {
             let Some(value) = found.value else {
-                return Err(Problem::bad_request(&format!(
+                return Err(Problem::bad_request(format!(
                     "`set.{name}` found nothing in the answer ({}); the request was sent",
                     found.error.unwrap_or_default()
                 )));

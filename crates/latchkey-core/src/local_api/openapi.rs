@@ -56,6 +56,10 @@ fn path_param(name: &str, description: &str) -> Value {
 pub fn document(base_url: &str) -> Value {
     let service = path_param("service", "A service slug");
     let user = path_param("user", "A user's id as chosen when it was added");
+    let var_params = json!([
+        path_param("name", "A variable's name: letters, digits, _, - and ., starting with a letter or _"),
+        {"name": "service", "in": "query", "required": false, "description": "A service slug: that service's variable (it wins over a global one of the same name); global without it", "schema": {"type": "string"}}
+    ]);
     let params = json!({
         "oneOf": [
             {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
@@ -104,21 +108,17 @@ pub fn document(base_url: &str) -> Value {
                 "responses": ok(json!({"$ref": "#/components/schemas/CallOutput"}), &[400, 401, 403, 404, 409, 413, 415, 421, 502, 504])
             }},
             "/v1/vars/{name}": {
-                "parameters": [
-                    path_param("name", "A variable's name: letters, digits, _, - and ., starting with a letter or _"),
-                    {"name": "service", "in": "query", "required": false, "description": "A service slug: that service's variable (it wins over a global one of the same name); global without it", "schema": {"type": "string"}}
-                ],
                 "get": {
-                    "operationId": "getVariable", "summary": "A variable as a request sees it: the service's, else the global one (a secret one without its value)",
+                    "operationId": "getVariable", "parameters": var_params, "summary": "A variable as a request sees it: the service's, else the global one (a secret one without its value)",
                     "responses": ok(json!({"$ref": "#/components/schemas/Variable"}), &[400, 401, 403, 404, 421])
                 },
                 "put": {
-                    "operationId": "setVariable", "summary": "Set a variable for {{name}} in requests; a secret one is sealed at rest and never answered again",
+                    "operationId": "setVariable", "parameters": var_params, "summary": "Set a variable for {{name}} in requests; a secret one is sealed at rest and never answered again",
                     "requestBody": body("VarInput", true),
                     "responses": ok(json!({"$ref": "#/components/schemas/Variable"}), &[400, 401, 403, 404, 413, 415, 421])
                 },
                 "delete": {
-                    "operationId": "deleteVariable", "summary": "Remove a variable from exactly this scope",
+                    "operationId": "deleteVariable", "parameters": var_params, "summary": "Remove a variable from exactly this scope",
                     "responses": {"204": {"description": "Removed"}, "401": problem_responses(&[401])["401"], "404": problem_responses(&[404])["404"]}
                 }
             },
@@ -231,9 +231,6 @@ mod tests {
         let mut in_doc = BTreeSet::new();
         for (path, item) in doc["paths"].as_object().unwrap() {
             for method in item.as_object().unwrap().keys() {
-                if method == "parameters" {
-                    continue;
-                }
                 in_doc.insert((method.to_uppercase(), path.clone()));
             }
         }

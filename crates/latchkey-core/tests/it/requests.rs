@@ -1,0 +1,381 @@
+//! Sending through the `Latchkey` handle: history with secrets redacted
+//! (checked in the raw database and WAL bytes), filters, saved requests.
+
+use crate::support::{file_contains, open, valid_input};
+use axum::extract::Request;
+use axum::response::IntoResponse;
+use axum::routing::any;
+use axum::Router;
+use latchkey_core::http::{
+    AuthPlacement, CancellationToken, Extractor, HistoryFilter, HistorySource, RequestBody,
+    RequestSpec, SavedRequestInput, SendOptions, TokenProvider,
+};
+use latchkey_core::{ErrorCode, Param, Secret, SendRequest, TokenPlacement, UserInput};
+use std::net::SocketAddr;
+
+const TOKEN: &str = "tok-SECRET-9f8e7d";
+const FRESH: &str = "tok-FRESH-1a2b3c";
+
+/// Echoes the request back, token and all, and sets a cookie carrying it:
+/// the worst case for history.
+async fn echo_server() -> SocketAddr {
+    async fn echo(req: Request) -> axum::response::Response {
+        let auth = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        if auth.contains("STALE") {
+            return (axum::http::StatusCode::UNAUTHORIZED, "expired").into_response();
+        }
+        if req.uri().path().ends_with("/slow") {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+        let uri = req.uri().to_string();
+        let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        let doc = serde_json::json!({
+            "authorization": auth,
+            "uri": uri,
+            "body": String::from_utf8_lossy(&body),
+            "access_token": "issued-by-server-55",
+            "joinURL": "https://meet.example/j/1",
+        });
+        (
+            [
+                ("content-type", "application/json"),
+                ("set-cookie", "sid=cookie-SECRET-77"),
+            ],
+            doc.to_string(),
+        )
+            .into_response()
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, Router::new().fallback(any(echo))).await;
+    });
+    addr
+}
+
+fn setup(tmp: &std::path::Path, addr: SocketAddr) -> latchkey_core::Latchkey {
+    let app = open(tmp);
+    let mut input = valid_input("echo");
+    input.api_base_url = Some(format!("http://{addr}/api"));
+    app.create_service(&input).unwrap();
+    app.add_user(
+        "echo",
+        &UserInput {
+            external_id: "alice".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app
+}
+
+fn meeting_request() -> RequestSpec {
+    RequestSpec {
+        method: "POST".into(),
+        url: "/meetings?code=authcode-SECRET-42".into(),
+        query: vec![Param {
+            name: "page".into(),
+            value: "1".into(),
+        }],
+        headers: vec![Param {
+            name: "X-Trace".into(),
+            value: "trace-1".into(),
+        }],
+        body: RequestBody::Json {
+            text:
+                r#"{"subject":"Standup","passwordrequired":false,"client_secret":"cs-SECRET-31"}"#
+                    .into(),
+        },
+    }
+}
+
+#[tokio::test]
+async fn history_never_stores_the_token_or_other_secrets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = echo_server().await;
+    let app = setup(tmp.path(), addr);
+    let send = SendRequest {
+        service: Some("echo".into()),
+        user: Some("alice".into()),
+        // Typed in lower case: history keeps the method as validated and sent.
+        request: RequestSpec {
+            method: "post".into(),
+            ..meeting_request()
+        },
+        source: HistorySource::Cli,
+        ..Default::default()
+    };
+    let auth = AuthPlacement::new(&TokenPlacement::default(), Secret::new(TOKEN));
+    let sent = app
+        .send_request(&send, Some(auth), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(sent.response.status, 200);
+    let echoed = sent.response.json().unwrap();
+    assert_eq!(
+        echoed["authorization"],
+        format!("Bearer {TOKEN}"),
+        "the token was sent"
+    );
+    assert_eq!(
+        echoed["uri"],
+        "/api/meetings?code=authcode-SECRET-42&page=1"
+    );
+
+    let entry = app.history_entry(sent.history_id.unwrap()).unwrap();
+    assert_eq!(entry.summary.service.as_deref(), Some("echo"));
+    assert_eq!(entry.summary.user.as_deref(), Some("alice"));
+    assert_eq!(entry.summary.source, HistorySource::Cli);
+    assert_eq!(entry.summary.method, "POST");
+    assert_eq!(
+        entry.summary.url,
+        format!("http://{addr}/api/meetings?code=%5Bredacted%5D&page=1")
+    );
+    let RequestBody::Json { text } = &entry.request.body else {
+        panic!()
+    };
+    assert!(
+        text.contains(r#""client_secret":"[redacted]""#)
+            && text.contains(r#""passwordrequired":false"#),
+        "{text}"
+    );
+    let stored = serde_json::to_string(&entry).unwrap();
+    for secret in [
+        TOKEN,
+        "authcode-SECRET-42",
+        "cs-SECRET-31",
+        "cookie-SECRET-77",
+        "issued-by-server-55",
+    ] {
+        assert!(!stored.contains(secret), "{secret} in {stored}");
+    }
+    assert!(stored.contains("joinURL"), "the rest of the body is kept");
+
+    // The raw bytes of the database and its WAL, as another process would see them.
+    let db = app.database_path().to_path_buf();
+    let wal = db.with_extension("db-wal");
+    assert!(wal.exists() || db.exists());
+    for secret in [
+        TOKEN,
+        "authcode-SECRET-42",
+        "cs-SECRET-31",
+        "cookie-SECRET-77",
+        "issued-by-server-55",
+    ] {
+        assert!(
+            !file_contains(&db, secret.as_bytes()),
+            "{secret} in the database file"
+        );
+        assert!(
+            !file_contains(&wal, secret.as_bytes()),
+            "{secret} in the WAL"
+        );
+    }
+    // Not even what is harmless: the answer is sealed at rest, and only
+    // the history entry above (opened with the key) shows it.
+    assert!(
+        !file_contains(&db, b"joinURL") && !file_contains(&wal, b"joinURL"),
+        "history is sealed at rest"
+    );
+}
+
+struct Rotating;
+
+impl TokenProvider for Rotating {
+    async fn token(&self, force_refresh: bool) -> latchkey_core::Result<Secret> {
+        Ok(Secret::new(if force_refresh {
+            FRESH.to_string()
+        } else {
+            format!("STALE-{TOKEN}")
+        }))
+    }
+}
+
+#[tokio::test]
+async fn a_refreshed_token_is_redacted_too_and_errors_are_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = echo_server().await;
+    let app = setup(tmp.path(), addr);
+    let send = SendRequest {
+        service: Some("echo".into()),
+        user: Some("alice".into()),
+        request: RequestSpec {
+            url: "/me".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let sent = app
+        .send_request_with_tokens(
+            &send,
+            &TokenPlacement::default(),
+            &Rotating,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sent.response.status, 200);
+    assert_eq!(
+        sent.response.json().unwrap()["authorization"],
+        format!("Bearer {FRESH}")
+    );
+
+    let slow = SendRequest {
+        service: Some("echo".into()),
+        request: RequestSpec {
+            url: "/slow".into(),
+            ..Default::default()
+        },
+        options: SendOptions {
+            timeout_ms: 200,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let auth = AuthPlacement::new(
+        &TokenPlacement::Query {
+            name: "access_token".into(),
+        },
+        Secret::new(TOKEN),
+    );
+    let err = app
+        .send_request(&slow, Some(auth), &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Timeout);
+
+    let page = app.history(&HistoryFilter::default()).unwrap();
+    assert_eq!(page.entries.len(), 2);
+    assert_eq!(
+        page.entries[0]
+            .error
+            .as_deref()
+            .map(|e| e.contains("timeout")),
+        Some(true)
+    );
+    assert_eq!(page.entries[0].status, None);
+    let errors = app
+        .history(&HistoryFilter {
+            status: Some("error".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(errors.entries.len(), 1);
+    let alice = app
+        .history(&HistoryFilter {
+            user: Some("alice".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(alice.entries.len(), 1);
+    assert_eq!(
+        app.history(&HistoryFilter {
+            text: Some("slow".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .entries
+        .len(),
+        1
+    );
+
+    app.store().checkpoint().unwrap();
+    for secret in [TOKEN, FRESH] {
+        assert!(
+            !file_contains(app.database_path(), secret.as_bytes()),
+            "{secret} in the database"
+        );
+    }
+    let rerun = app.rerun_request(page.entries[1].id).unwrap();
+    assert_eq!(rerun.request.url, "/me");
+    app.delete_history(page.entries[1].id).unwrap();
+    assert_eq!(app.clear_history(Some("echo")).unwrap(), 1);
+    assert!(app
+        .history(&HistoryFilter::default())
+        .unwrap()
+        .entries
+        .is_empty());
+}
+
+#[tokio::test]
+async fn saved_requests_are_validated_and_names_unique() {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = echo_server().await;
+    let app = setup(tmp.path(), addr);
+    let input = SavedRequestInput {
+        name: "Create meeting".into(),
+        request: meeting_request(),
+        extractors: vec![Extractor::FindKey {
+            key: "joinURL".into(),
+            case_insensitive: false,
+        }],
+    };
+    let saved = app.create_saved_request("echo", &input).unwrap();
+    assert_eq!(saved.service, "echo");
+    assert_eq!(saved.request, meeting_request());
+    let err = app.create_saved_request("echo", &input).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    let mut other = input.clone();
+    other.name = "List meetings".into();
+    other.request.body = RequestBody::Json {
+        text: "{oops".into(),
+    };
+    assert_eq!(
+        app.create_saved_request("echo", &other).unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+    other.request.body = RequestBody::None;
+    app.create_saved_request("echo", &other).unwrap();
+    let mut renamed = other.clone();
+    renamed.name = "Create meeting".into();
+    assert_eq!(
+        app.update_saved_request("echo", "List meetings", &renamed)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Conflict
+    );
+    renamed.name = "All meetings".into();
+    app.update_saved_request("echo", "List meetings", &renamed)
+        .unwrap();
+    let names: Vec<String> = app
+        .list_saved_requests("echo")
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["All meetings", "Create meeting"]);
+    app.delete_saved_request("echo", "All meetings").unwrap();
+    assert_eq!(
+        app.get_saved_request("echo", "All meetings")
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+
+    // Send it and run its extractor.
+    let sent = app
+        .send_request(
+            &SendRequest {
+                service: Some("echo".into()),
+                request: saved.request.clone(),
+                ..Default::default()
+            },
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    let values =
+        latchkey_core::http::run_extractors(sent.response.json().as_ref(), &saved.extractors);
+    assert_eq!(
+        values[0].value,
+        Some(serde_json::json!("https://meet.example/j/1"))
+    );
+}
