@@ -71,13 +71,14 @@ impl Latchkey {
         self.vault.key_source()
     }
 
-    /// The database, for the core's other modules.
-    pub fn store(&self) -> &Store {
+    /// The database, for the core's other modules (tests reach it only
+    /// through [`crate::testing`]).
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 
     /// The unlocked vault, unlocking (or creating the key) on first use.
-    pub fn vault(&self) -> Result<Arc<Vault>> {
+    pub(crate) fn vault(&self) -> Result<Arc<Vault>> {
         self.vault.unlock(&self.store)
     }
 

@@ -351,7 +351,7 @@ async fn no_secret_is_readable_anywhere_under_the_data_dir() {
     }
 
     // Then every byte under the data dir.
-    app.store().checkpoint().unwrap();
+    latchkey_core::testing::checkpoint(&app).unwrap();
     secrets.retain(|s| s.len() >= 8);
     secrets.sort();
     secrets.dedup();
