@@ -2,6 +2,7 @@
 //! opens the database at once and the vault only when a secret is needed,
 //! so listing services works even without a keyring.
 
+mod api_access;
 mod auth;
 mod curl_as;
 mod requests;
@@ -12,6 +13,7 @@ mod variables;
 mod viewer;
 mod watch;
 
+pub use api_access::{ApiKeyStatus, LocalApiSettings, DEFAULT_PORT};
 pub use auth::DEFAULT_LOGIN_TIMEOUT;
 pub use requests::{SendRequest, Sent};
 pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
