@@ -12,6 +12,8 @@ APT_PACKAGES=(
   xvfb xauth imagemagick xdotool xclip webkit2gtk-driver xdg-utils
   # the real OS keyring in a private session
   dbus dbus-x11 gnome-keyring libsecret-tools
+  # gdbus: an e2e test locks its private keyring over D-Bus
+  libglib2.0-bin
   # the second OAuth test server (django-oauth-toolkit) runs in a venv
   python3 python3-venv
   # the package test: desktop-file-validate, and `rpm -qlp` to list the .rpm

@@ -1,6 +1,7 @@
 //! `#[tauri::command]`s: parse, call one core function, map the result.
 
 use crate::state::AppState;
+use latchkey_core::service::DiscoveryFill;
 use latchkey_core::{
     AppInfo, Error, ErrorPayload, Latchkey, Preset, RemovedService, Service, ServiceInput, User,
     UserInput,
@@ -62,8 +63,8 @@ pub fn service_draft(preset: Option<String>, slug: String) -> CmdResult<ServiceI
 }
 
 #[tauri::command]
-pub async fn discover_into(issuer: String, input: ServiceInput) -> CmdResult<ServiceInput> {
-    Ok(latchkey_core::service::discover_into(&issuer, input).await?)
+pub async fn discover_into(issuer: String, input: ServiceInput) -> CmdResult<DiscoveryFill> {
+    Ok(latchkey_core::service::discover_for_form(&issuer, input).await?)
 }
 
 #[tauri::command]

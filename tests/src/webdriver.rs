@@ -258,11 +258,48 @@ impl Session {
         );
     }
 
-    /// Buttons, inputs and selects on screen whose box sticks out of the
-    /// window or out of an ancestor that clips it, described for a message.
+    /// The page's viewport size in CSS pixels.
+    pub fn inner_size(&self) -> (u32, u32) {
+        let v = self.execute("return [innerWidth, innerHeight];", vec![]);
+        let n = |i: usize| v[i].as_u64().unwrap_or_default() as u32;
+        (n(0), n(1))
+    }
+
+    /// What does not fit the window, described for a message: buttons,
+    /// inputs and selects whose box sticks out of the window or out of an
+    /// ancestor that clips or scrolls it sideways; buttons whose label is cut;
+    /// JSON-form keys whose text is cut; and any pane that scrolls sideways.
+    /// The JSON tree, paged result lists and text bodies scroll by design and
+    /// are left out.
     pub fn clipped_controls(&self) -> Vec<String> {
         let found = self.execute(
-            "const out = []; const W = innerWidth;              for (const el of document.querySelectorAll('button, input, select, textarea')) {                const r = el.getBoundingClientRect();                if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;                if (el.closest('[data-virtual-row], .tree, .paged')) continue;                let bad = r.right > W + 1 || r.left < -1;                for (let p = el.parentElement; p && !bad; p = p.parentElement) {                  const s = getComputedStyle(p);                  if (s.overflowX !== 'visible' && s.overflowX !== 'auto' && s.overflowX !== 'scroll') {                    const q = p.getBoundingClientRect();                    if (r.right > q.right + 1 || r.left < q.left - 1) bad = true; } }                if (bad) out.push((el.innerText || el.getAttribute('aria-label') || el.placeholder || el.id || el.tagName).trim()); }              return out;",
+            r#"
+            const out = [];
+            const W = document.documentElement.clientWidth;
+            const exempt = (el) => el.closest('[data-virtual-row], .tree, .paged, .raw, .cm-editor, pre, textarea');
+            const name = (el) => (el.innerText || el.getAttribute('aria-label') || el.placeholder || el.id || el.tagName).trim();
+            for (const el of document.querySelectorAll('button, input, select, textarea')) {
+              const r = el.getBoundingClientRect();
+              if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+              if (el.closest('.visually-hidden') || exempt(el)) continue;
+              let bad = r.right > W + 1 || r.left < -1;
+              for (let p = el.parentElement; p && !bad; p = p.parentElement) {
+                if (getComputedStyle(p).overflowX === 'visible') continue;
+                const q = p.getBoundingClientRect();
+                if (r.right > q.right + 1 || r.left < q.left - 1) bad = true;
+              }
+              if (bad) { out.push('out of view: ' + name(el)); continue; }
+              if (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth + 1) out.push('label cut: ' + name(el));
+              if (el.matches('input.key') && el.scrollWidth > el.clientWidth + 1) out.push('key cut: ' + el.value);
+            }
+            for (const el of document.querySelectorAll('body *')) {
+              const s = getComputedStyle(el);
+              if (s.overflowX !== 'auto' && s.overflowX !== 'scroll') continue;
+              if (exempt(el) || el.matches('input, select')) continue;
+              if (el.scrollWidth > el.clientWidth + 1) out.push('scrolls sideways: ' + (el.getAttribute('aria-label') || el.className || el.tagName));
+            }
+            return out;
+            "#,
             vec![],
         );
         found

@@ -76,3 +76,80 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
     });
     app.wait_for_text("table.users", WAIT, |t| t.contains("Revoked"));
 }
+
+/// A wrong paste in the Authorize dialog is answered beside the paste box
+/// and the browser login keeps waiting: here the "browser" only finishes
+/// the login after the wrong paste, and the user still ends up authorized.
+#[test]
+#[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
+fn a_wrong_paste_keeps_the_browser_login_waiting() {
+    let server = OauthServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    cli::run(
+        &data_dir,
+        &[
+            "service",
+            "add",
+            "demo",
+            "--issuer",
+            &server.issuer,
+            "--client-id",
+            "latchkey-basic",
+            "--client-secret-stdin",
+            "--scopes",
+            "openid offline_access meetings",
+            "--redirect-uri",
+            "http://127.0.0.1:0/callback",
+        ],
+        "latchkey-basic-secret",
+    );
+    cli::run(&data_dir, &["user", "add", "demo", "alice"], "");
+
+    // The browser the app opens does nothing; the test signs in later.
+    let browser = fixture_dir().join("browser.mjs");
+    let driver = TauriDriver::start(&[
+        ("LATCHKEY_DATA_DIR", &data_dir),
+        ("BROWSER", &browser),
+        (
+            "LATCHKEY_TEST_BROWSER_ACTION",
+            std::path::Path::new("ignore"),
+        ),
+    ]);
+    let app = Session::start(&driver.url(), &desktop_binary());
+    app.click(&app.wait_for("nav [data-slug='demo']", WAIT));
+    app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
+    app.click(&app.button("Authorize"));
+    app.wait_for("[data-testid=auth-waiting]", WAIT);
+    let link = app.value(&app.wait_for("[data-testid=login-link]", WAIT));
+
+    for wrong in [
+        "https://example.com/somewhere-else",
+        "http://127.0.0.1:1/callback?code=abc&state=not-the-state",
+    ] {
+        app.fill("input[aria-label='Redirect URL or code']", wrong);
+        app.click(&app.button("Complete"));
+        let said = app.wait_for_text("[data-testid=paste-error]", WAIT, |t| !t.is_empty());
+        assert!(said.contains("still waiting"), "{said}");
+        assert!(
+            app.try_find("[data-testid=auth-waiting]").is_some(),
+            "the login stopped waiting after pasting {wrong}"
+        );
+        assert!(app.try_find("[data-testid=auth-failed]").is_none());
+    }
+
+    // Now the person signs in in the browser: the waiting login completes.
+    let out = std::process::Command::new(&browser)
+        .arg("--foreground")
+        .arg(&link)
+        .env("LATCHKEY_TEST_BROWSER_ACTION", "allow")
+        .output()
+        .expect("run browser.mjs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
+    assert!(app.try_find("dialog.authorize[open]").is_none());
+}

@@ -325,8 +325,7 @@ async fn bench_history(app: &Latchkey) -> Vec<Row> {
         app.send(&send, &cancel).await.expect("send");
         small.push(start.elapsed());
     }
-    app.store()
-        .write(|tx| {
+    latchkey_core::testing::write_sql(app, |tx| {
             let columns: Vec<String> = tx
                 .prepare("SELECT name FROM pragma_table_info('history') WHERE name != 'id'")?
                 .query_map([], |r| r.get(0))?
@@ -341,8 +340,8 @@ async fn bench_history(app: &Latchkey) -> Vec<Row> {
                 [TARGET - count],
             )?;
             Ok(())
-        })
-        .expect("seed history");
+    })
+    .expect("seed history");
     let page_filter = HistoryFilter {
         limit: 50,
         ..Default::default()

@@ -257,7 +257,7 @@ fn expiry(expires_at: Option<i64>) -> String {
     let Some(at) = expires_at else {
         return "no known expiry".into();
     };
-    let now = latchkey_core::store::now_ms();
+    let now = latchkey_core::now_ms();
     let secs = (at - now) / 1000;
     let span = |s: i64| {
         let s = s.abs();

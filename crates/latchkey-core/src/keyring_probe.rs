@@ -1,7 +1,9 @@
 //! Is the OS keyring (Secret Service, Keychain, Credential Manager) reachable?
 //!
-//! The probe only reads: it looks up an entry that normally does not exist,
-//! so "not found" means the keyring answered.
+//! The probe writes and deletes an entry of its own: a locked Secret
+//! Service collection still answers reads of missing entries but refuses
+//! writes, and saving a secret is a write, so a read-only probe showed
+//! "available" while every save failed.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -30,8 +32,11 @@ pub struct KeyringStatus {
 
 /// Asks the platform keyring for an entry and classifies the answer.
 pub fn probe() -> KeyringStatus {
-    let answer = keyring::Entry::new(KEYRING_SERVICE, PROBE_USER).and_then(|e| e.get_password());
-    classify(answer.map(|_| ()))
+    let answer = keyring::Entry::new(KEYRING_SERVICE, PROBE_USER).and_then(|entry| {
+        entry.set_password("probe")?;
+        entry.delete_credential()
+    });
+    classify(answer)
 }
 
 pub(crate) fn classify(answer: keyring::Result<()>) -> KeyringStatus {

@@ -22,11 +22,12 @@ pub mod openapi;
 pub mod paths;
 pub mod presets;
 pub mod service;
-pub mod store;
+pub(crate) mod store;
+pub mod template;
 #[doc(hidden)]
 pub mod testing;
 pub mod ts_bindings;
-pub mod vault;
+pub(crate) mod vault;
 
 pub use app_info::{app_info, AppInfo};
 pub use discovery::DiscoveredEndpoints;
@@ -44,6 +45,8 @@ pub use oauth::{
 };
 pub use paths::DataDir;
 pub use presets::{find_preset, presets, Preset};
+/// Milliseconds since the Unix epoch: the clock every stored timestamp uses.
+pub use store::now_ms;
 pub use vault::KeySource;
 
 /// The product version, shared by the app, the CLI and the local API.

@@ -67,3 +67,53 @@ pub fn expire_service_token(app: &Latchkey, service: &str) -> Result<()> {
         service_tokens::put(tx, service.id, &sealed, &tokens.scopes, Some(expired))
     })
 }
+
+/// Folds the write-ahead log into the database file, so a test that reads
+/// the raw files sees every committed byte in one place.
+pub fn checkpoint(app: &Latchkey) -> Result<()> {
+    app.store().checkpoint()
+}
+
+/// Runs raw SQL in one write transaction (benchmarks fill tables fast).
+pub fn write_sql<T>(
+    app: &Latchkey,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    app.store().write(f)
+}
+
+/// Runs raw SQL in one read transaction.
+pub fn read_sql<T>(
+    app: &Latchkey,
+    f: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+) -> Result<T> {
+    app.store().read(f)
+}
+
+/// Unlocks the vault (creating the data key on first use).
+pub fn unlock_vault(app: &Latchkey) -> Result<()> {
+    app.vault().map(|_| ())
+}
+
+/// The user's stored token set exactly as sealed, to prove it was not touched.
+pub fn sealed_user_tokens(app: &Latchkey, user_id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(app
+        .store()
+        .read(|conn| credentials::get(conn, user_id))?
+        .map(|row| row.tokens_sealed))
+}
+
+/// The user's stored token set, opened: its JSON as the vault keeps it.
+pub fn opened_user_tokens(app: &Latchkey, user_id: i64) -> Result<Option<crate::Secret>> {
+    let Some(sealed) = sealed_user_tokens(app, user_id)? else {
+        return Ok(None);
+    };
+    app.vault()?.open(&user_purpose(user_id), &sealed).map(Some)
+}
+
+/// The schema: the database file's name, the migrations, and reading a
+/// file's schema version (upgrade tests build every earlier schema).
+pub mod schema {
+    pub use crate::store::migrations::{latest_version, migrations, user_version};
+    pub use crate::store::DATABASE_FILE;
+}

@@ -19,6 +19,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::Preset::export_all(&cfg)?;
     crate::DiscoveredEndpoints::export_all(&cfg)?;
     crate::service::ServiceDefaults::export_all(&cfg)?;
+    crate::service::DiscoveryFill::export_all(&cfg)?;
     // Requests, history and the JSON tools.
     crate::http::RequestSpec::export_all(&cfg)?;
     crate::http::SendOptions::export_all(&cfg)?;

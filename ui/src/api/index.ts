@@ -6,6 +6,7 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AuthEvent } from "./bindings/AuthEvent";
 import type { BodyRow } from "./bindings/BodyRow";
 import type { ChildPage } from "./bindings/ChildPage";
+import type { DiscoveryFill } from "./bindings/DiscoveryFill";
 import type { FindPage } from "./bindings/FindPage";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { HistoryFilter } from "./bindings/HistoryFilter";
@@ -35,7 +36,7 @@ import type { ServiceInput } from "./bindings/ServiceInput";
 import type { SignOut } from "./bindings/SignOut";
 import type { User } from "./bindings/User";
 import type { UserInput } from "./bindings/UserInput";
-import { toApiError } from "./errors";
+import { toApiError, type ApiError } from "./errors";
 
 export type { AppInfo } from "./bindings/AppInfo";
 export type { AuthEvent } from "./bindings/AuthEvent";
@@ -89,11 +90,25 @@ export type { UserInput } from "./bindings/UserInput";
 export type { UserStatus } from "./bindings/UserStatus";
 export { ApiError, toApiError } from "./errors";
 
+const keyringFailureListeners = new Set<(error: ApiError) => void>();
+
+/**
+ * Calls `listener` whenever a command fails because the keyring refused or
+ * could not be reached, so the status bar shows the last real operation,
+ * not only the last probe. Returns the unsubscribe function.
+ */
+export function onKeyringFailure(listener: (error: ApiError) => void): () => void {
+  keyringFailureListeners.add(listener);
+  return () => keyringFailureListeners.delete(listener);
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
-    throw toApiError(raw);
+    const error = toApiError(raw);
+    if (error.code === "keyring_unavailable") keyringFailureListeners.forEach((listener) => listener(error));
+    throw error;
   }
 }
 
@@ -107,8 +122,11 @@ export const listPresets = (): Promise<Preset[]> => call("list_presets");
 export const serviceDefaults = (): Promise<ServiceDefaults> => call("service_defaults");
 export const serviceDraft = (preset: string | null, slug: string): Promise<ServiceInput> =>
   call("service_draft", { preset, slug });
-/** Fills `input`'s endpoints from the issuer's RFC 8414 / OIDC discovery document. */
-export const discoverInto = (issuer: string, input: ServiceInput): Promise<ServiceInput> =>
+/**
+ * Fills `input`'s endpoints from the issuer's RFC 8414 / OIDC discovery
+ * document (and an empty name and scopes), with the scopes it supports.
+ */
+export const discoverInto = (issuer: string, input: ServiceInput): Promise<DiscoveryFill> =>
   call("discover_into", { issuer, input });
 
 export const listServices = (): Promise<Service[]> => call("list_services");

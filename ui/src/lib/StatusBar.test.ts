@@ -52,4 +52,14 @@ describe("StatusBar", () => {
     render(StatusBar, { info: null, error, checking: false, notice: "", onRecheck: vi.fn(), onCopyDataDir: vi.fn() });
     expect(screen.getByRole("alert")).toHaveTextContent("cannot use the data directory /x");
   });
+
+  it("shows a keyring that refused the last operation as failed, not available", () => {
+    const available: AppInfo = { ...info, keyring: { state: "available", detail: "the Secret Service keyring is reachable" } };
+    const keyringFailure = "the Secret Service keyring refused access; unlock your keyring and try again";
+    render(StatusBar, { info: available, error: null, checking: false, keyringFailure, notice: "", onRecheck: vi.fn(), onCopyDataDir: vi.fn() });
+    const keyring = screen.getByTestId("keyring-status");
+    expect(keyring).toHaveTextContent("Keyring failed");
+    expect(keyring).not.toHaveClass("available");
+    expect(keyring).toHaveAttribute("title", expect.stringContaining("unlock your keyring"));
+  });
 });

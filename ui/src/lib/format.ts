@@ -1,4 +1,4 @@
-import type { AuthKind, UserStatus } from "../api";
+import type { AuthKind, User, UserStatus } from "../api";
 
 export const authKindLabel: Record<AuthKind, string> = {
   authorization_code: "Authorization code",
@@ -28,4 +28,20 @@ export function relativeTime(at: number, now: number = Date.now()): string {
   const [size, unit] = units.find(([size]) => abs >= size) ?? [1000, "s"];
   const n = Math.max(1, Math.round(abs / size));
   return diff >= 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
+}
+
+/**
+ * What the users table says of a user's access token at `now`: a countdown
+ * while it is valid, and once it has expired whether the next request
+ * renews it (a refresh token is kept) or the user must authorize again.
+ */
+export function expiryLabel(
+  user: Pick<User, "status" | "expires_at" | "refreshable">,
+  now: number = Date.now(),
+): string {
+  if (user.status !== "authorized" || user.expires_at === null) return "—";
+  if (user.expires_at > now) return `expires ${relativeTime(user.expires_at, now)}`;
+  if (user.refreshable === true) return "expired, refreshes on next use";
+  if (user.refreshable === false) return "expired, needs re-authorization (no refresh token)";
+  return `expired ${relativeTime(user.expires_at, now)}`;
 }

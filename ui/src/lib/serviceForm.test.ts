@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ServiceInput } from "../api";
-import { inputFromValues, pkceWarning, valuesFromInput } from "./serviceForm";
+import { describeDiscovery, inputFromValues, pkceWarning, scopeList, toggleScope, valuesFromInput } from "./serviceForm";
 
 const input: ServiceInput = {
   slug: "podio",
@@ -81,5 +81,32 @@ describe("pkceWarning", () => {
     expect(pkceWarning("S256")).toBeUndefined();
     expect(pkceWarning("plain")).toMatch(/^Warning: plain PKCE/);
     expect(pkceWarning("off")).toMatch(/^Warning: without PKCE/);
+  });
+});
+
+describe("toggleScope", () => {
+  it("adds a scope the server supports, and removes it on a second click", () => {
+    const added = toggleScope("openid", " ", "email");
+    expect(added).toBe("openid email");
+    expect(toggleScope(added, " ", "email")).toBe("openid");
+  });
+  it("keeps the service's separator", () => {
+    expect(toggleScope("read,write", ",", "admin")).toBe("read,write,admin");
+    expect(scopeList("read, write", ",")).toEqual(["read", "write"]);
+  });
+});
+
+describe("describeDiscovery", () => {
+  it("says which endpoints were found, where, and the scopes set", () => {
+    const said = describeDiscovery({
+      ...input,
+      revocation_url: null,
+      device_url: null,
+      authorize_url: "https://id.example/auth",
+      token_url: "https://id.example/token",
+      issuer: "https://id.example",
+      scopes: "openid",
+    });
+    expect(said).toBe("Filled the authorize and token endpoints from https://id.example; scopes openid. Check them below.");
   });
 });

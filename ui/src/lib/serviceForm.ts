@@ -115,3 +115,31 @@ export function pkceWarning(pkce: string): string | undefined {
   }
   return undefined;
 }
+
+/** What Discover filled in, said beside the issuer field. */
+export function describeDiscovery(filled: ServiceInput): string {
+  const found = [
+    filled.authorize_url ? "authorize" : null,
+    filled.token_url ? "token" : null,
+    filled.revocation_url ? "revocation" : null,
+    filled.device_url ? "device" : null,
+  ].filter((x): x is string => x !== null);
+  const endpoints =
+    found.length > 1 ? `${found.slice(0, -1).join(", ")} and ${found[found.length - 1]} endpoints` : `${found[0] ?? "no"} endpoint`;
+  const scopes = filled.scopes.trim() ? `; scopes ${filled.scopes.trim()}` : "";
+  return `Filled the ${endpoints} from ${filled.issuer ?? "the issuer"}${scopes}. Check them below.`;
+}
+
+/** The scopes in `scopes` (split on `separator` or spaces). */
+export function scopeList(scopes: string, separator: string): string[] {
+  return scopes
+    .split(separator.trim() === "" ? /\s+/ : new RegExp(`[\\s${separator.replace(/[-\\^\]]/g, "\\$&")}]+`))
+    .filter((s) => s !== "");
+}
+
+/** `scopes` with `scope` added, or removed when it is there. */
+export function toggleScope(scopes: string, separator: string, scope: string): string {
+  const list = scopeList(scopes, separator);
+  const next = list.includes(scope) ? list.filter((s) => s !== scope) : [...list, scope];
+  return next.join(separator === "" ? " " : separator);
+}

@@ -61,6 +61,8 @@ export const answers: Record<
     sentAs: string | null;
   }
 > = $state({});
+/** When each service's request in flight was sent (unix ms); absent: none. */
+export const sending: Record<string, number> = $state({});
 /** The saved request each service's builder was loaded from, if any. */
 export const activeSaved: Record<string, SavedRequest | null> = $state({});
 /** Where the local API serves, for the status bar (null: off). */

@@ -50,14 +50,12 @@ fn authorize(data: &Path) {
 /// `PRAGMA integrity_check`, the user's status, and whether a token set is stored.
 fn inspect(data: &Path) -> (String, UserStatus, bool) {
     let app = Latchkey::open_with(Some(data), KeySource::Keyring).unwrap();
-    let integrity: String = app
-        .store()
-        .read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
-        .unwrap();
+    let integrity: String = latchkey_core::testing::read_sql(&app, |c| {
+        Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    })
+    .unwrap();
     let user = app.get_user("svc", "alice").unwrap();
-    let stored = app
-        .store()
-        .read(|c| latchkey_core::store::credentials::get(c, user.id))
+    let stored = latchkey_core::testing::sealed_user_tokens(&app, user.id)
         .unwrap()
         .is_some();
     (integrity, user.status, stored)

@@ -194,7 +194,7 @@ fn token_json_and_status_show_the_service_token() {
         .unwrap()
         .eq_ignore_ascii_case("bearer"));
     assert_eq!(token["scopes"], serde_json::json!(["meetings"]));
-    assert!(token["expires_at"].as_i64().unwrap() > latchkey_core::store::now_ms());
+    assert!(token["expires_at"].as_i64().unwrap() > latchkey_core::now_ms());
     assert_eq!(
         block_on(server.api_status(token["access_token"].as_str().unwrap())),
         200

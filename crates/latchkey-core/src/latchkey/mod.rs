@@ -2,6 +2,7 @@
 //! opens the database at once and the vault only when a secret is needed,
 //! so listing services works even without a keyring.
 
+mod api_access;
 mod auth;
 mod curl_as;
 mod key_file;
@@ -9,9 +10,11 @@ mod requests;
 mod send_as;
 mod services;
 mod users;
+mod variables;
 mod viewer;
 mod watch;
 
+pub use api_access::{ApiKeyStatus, LocalApiSettings, DEFAULT_PORT};
 pub use auth::DEFAULT_LOGIN_TIMEOUT;
 pub use requests::{SendRequest, Sent};
 pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
@@ -78,13 +81,14 @@ impl Latchkey {
         self.vault.key_source()
     }
 
-    /// The database, for the core's other modules.
-    pub fn store(&self) -> &Store {
+    /// The database, for the core's other modules (tests reach it only
+    /// through [`crate::testing`]).
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 
     /// The unlocked vault, unlocking (or creating the key) on first use.
-    pub fn vault(&self) -> Result<Arc<Vault>> {
+    pub(crate) fn vault(&self) -> Result<Arc<Vault>> {
         self.vault.unlock(&self.store)
     }
 

@@ -3,7 +3,8 @@
 use super::Latchkey;
 use crate::error::Result;
 use crate::model::{User, UserInput};
-use crate::store::{services, users};
+use crate::oauth::tokens::{user_purpose, StoredTokens};
+use crate::store::{credentials, services, users};
 
 impl Latchkey {
     /// Adds a user (status `new`) to the service `service`.
@@ -16,11 +17,29 @@ impl Latchkey {
         })
     }
 
+    /// The users of `service`, each with whether its tokens can be
+    /// refreshed (best effort: left unknown when the vault cannot be opened).
     pub fn list_users(&self, service: &str) -> Result<Vec<User>> {
-        self.store.read(|conn| {
+        let (mut list, sealed) = self.store.read(|conn| {
             let service = services::get(conn, service)?;
-            users::list(conn, service.id)
-        })
+            let list = users::list(conn, service.id)?;
+            let mut sealed = Vec::new();
+            for user in &list {
+                sealed.push(credentials::get(conn, user.id)?.map(|row| row.tokens_sealed));
+            }
+            Ok((list, sealed))
+        })?;
+        if sealed.iter().any(Option::is_some) {
+            if let Ok(vault) = self.vault() {
+                for (user, blob) in list.iter_mut().zip(sealed) {
+                    let Some(blob) = blob else { continue };
+                    user.refreshable = StoredTokens::open(&vault, &user_purpose(user.id), &blob)
+                        .ok()
+                        .map(|tokens| tokens.refresh_token.is_some());
+                }
+            }
+        }
+        Ok(list)
     }
 
     /// The user a new request for `service` is sent as: the authorized user

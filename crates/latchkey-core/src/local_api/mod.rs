@@ -11,16 +11,15 @@
 mod extract;
 mod guards;
 mod handlers;
-mod key;
 pub mod openapi;
 mod problem;
 pub mod router;
 mod settings;
 mod state;
 
-pub use key::ApiKeyStatus;
+pub use crate::latchkey::{ApiKeyStatus, LocalApiSettings, DEFAULT_PORT};
 pub use problem::{Problem, PROBLEM_CONTENT_TYPE};
-pub use settings::{start_enabled, LocalApiSettings, LocalApiStatus, RevealedApiKey};
+pub use settings::{start_enabled, LocalApiStatus, RevealedApiKey};
 
 use crate::error::{Error, Result};
 use crate::http::CancellationToken;
@@ -31,8 +30,6 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
 
-/// The port `latchkey serve` and the app use unless told otherwise.
-pub const DEFAULT_PORT: u16 = 7412;
 /// The largest request body accepted (413 above).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

@@ -43,6 +43,10 @@ pub struct User {
     pub name: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Whether the stored tokens include a refresh token, so an expired
+    /// access token is renewed on the next use; `None` when the user has
+    /// no tokens or they could not be read (no keyring).
+    pub refreshable: Option<bool>,
 }
 
 /// Who signed in, from an OpenID Connect id token (shown, never trusted

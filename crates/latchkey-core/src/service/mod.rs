@@ -12,7 +12,9 @@ mod validate;
 pub use export::{ExportDocument, EXPORT_VERSION};
 pub use openapi::{import_api, ImportedApi};
 pub use origins::{normalize_origin, normalize_origins, TokenOrigins};
-pub use prefill::{defaults, discover_into, draft, ServiceDefaults};
+pub use prefill::{
+    defaults, discover_for_form, discover_into, draft, DiscoveryFill, ServiceDefaults,
+};
 pub use urls::DEFAULT_REDIRECT_URI;
 pub use validate::{validate, SecretChange, ValidInput};
 

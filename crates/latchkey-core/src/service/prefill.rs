@@ -48,7 +48,47 @@ pub async fn discover_into(issuer: &str, mut input: ServiceInput) -> Result<Serv
     Ok(input)
 }
 
+/// What the form's Discover button gets: the input with the endpoints
+/// filled, and the scopes the server says it supports, to pick from.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DiscoveryFill {
+    pub input: ServiceInput,
+    /// `scopes_supported` from the discovery document (may be empty).
+    pub scopes_supported: Vec<String>,
+}
+
+/// [`discover_into`] for a form a person is filling in: also names the
+/// service after the issuer's host and, for an OpenID Connect server, asks
+/// for `openid`, when those fields are still empty.
+pub async fn discover_for_form(issuer: &str, mut input: ServiceInput) -> Result<DiscoveryFill> {
+    let client = crate::discovery::http_client()?;
+    let found = crate::discovery::discover(&client, issuer).await?;
+    input.apply_discovery(&found);
+    input.suggest_from_discovery(&found);
+    Ok(DiscoveryFill {
+        input,
+        scopes_supported: found.scopes_supported,
+    })
+}
+
 impl ServiceInput {
+    /// Fills what a person would otherwise type first: a name (the issuer's
+    /// host) and, when the server speaks OpenID Connect, the `openid` scope.
+    /// Fields already filled are left alone.
+    pub fn suggest_from_discovery(&mut self, found: &DiscoveredEndpoints) {
+        if self.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            if let Some(host) = url::Url::parse(&found.issuer)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+            {
+                self.name = Some(host);
+            }
+        }
+        if self.scopes.trim().is_empty() && found.scopes_supported.iter().any(|s| s == "openid") {
+            self.scopes = "openid".to_string();
+        }
+    }
+
     /// An input pre-filled from `preset`, named `slug`.
     pub fn from_preset(slug: &str, preset: &Preset) -> Self {
         let non_empty = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());

@@ -40,11 +40,3 @@ pub fn list(conn: &Connection, service_id: i64) -> Result<Vec<Operation>> {
         })
         .collect()
 }
-
-pub fn count(conn: &Connection, service_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM operations WHERE service_id = ?1",
-        [service_id],
-        |row| row.get(0),
-    )?)
-}

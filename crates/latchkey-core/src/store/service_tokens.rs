@@ -7,21 +7,19 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub struct SealedServiceToken {
     pub tokens_sealed: Vec<u8>,
-    pub expires_at: Option<i64>,
     pub updated_at: i64,
 }
 
 pub fn get(conn: &Connection, service_id: i64) -> Result<Option<SealedServiceToken>> {
     Ok(conn
         .query_row(
-            "SELECT tokens_sealed, expires_at, updated_at FROM service_tokens
+            "SELECT tokens_sealed, updated_at FROM service_tokens
              WHERE service_id = ?1",
             [service_id],
             |row| {
                 Ok(SealedServiceToken {
                     tokens_sealed: row.get(0)?,
-                    expires_at: row.get(1)?,
-                    updated_at: row.get(2)?,
+                    updated_at: row.get(1)?,
                 })
             },
         )

@@ -25,6 +25,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
         name: row.get(10)?,
         created_at: row.get(11)?,
         updated_at: row.get(12)?,
+        // Only the vault can tell (the refresh token is sealed); the facade
+        // fills it in for the users it lists.
+        refreshable: None,
     })
 }
 

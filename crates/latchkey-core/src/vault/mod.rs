@@ -6,7 +6,7 @@ mod data_key;
 mod key_source;
 
 pub use crate::model::Secret;
-pub use key_source::{KeySource, KEY_FILE_ENV, KEY_FILE_NAME};
+pub use key_source::{KeySource, KEY_FILE_NAME};
 
 use crate::error::{Error, Result};
 use crate::store::{meta, Store};

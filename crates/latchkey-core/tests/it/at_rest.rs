@@ -89,7 +89,7 @@ fn bearer() -> Option<AuthPlacement> {
 }
 
 fn everything_under(app: &Latchkey) -> Vec<PathBuf> {
-    app.store().checkpoint().unwrap();
+    latchkey_core::testing::checkpoint(app).unwrap();
     fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

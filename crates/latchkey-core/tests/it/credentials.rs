@@ -75,7 +75,7 @@ fn get(service: &str, url: &str) -> SendRequest {
 
 /// Every byte of every file under the data dir contains `needle`?
 fn data_dir_contains(app: &Latchkey, needle: &str) -> bool {
-    app.store().checkpoint().unwrap();
+    latchkey_core::testing::checkpoint(app).unwrap();
     walkdir(app.data_dir())
         .iter()
         .any(|path| file_contains(path, needle.as_bytes()))

@@ -52,7 +52,7 @@ async fn authorize_with(client: (&str, &str, latchkey_core::ClientAuth)) {
     assert_eq!(user.email.as_deref(), Some("alice@example.test"));
     assert_eq!(user.name.as_deref(), Some("Alice Liddell"));
     assert!(user.granted_scopes.contains(&"meetings".to_string()));
-    assert!(user.expires_at.unwrap() > latchkey_core::store::now_ms());
+    assert!(user.expires_at.unwrap() > latchkey_core::now_ms());
     let token = app.access_token("svc", "alice", false).await.unwrap();
     assert!(!token.refreshed);
     assert_eq!(server.api_status(token.access_token.expose()).await, 200);

@@ -103,7 +103,7 @@ async fn tolerant_parsing_and_specific_errors() {
     );
     let user = paste_code(&app).await.unwrap();
     assert_eq!(user.granted_scopes, vec!["read"]);
-    let left = user.expires_at.unwrap() - latchkey_core::store::now_ms();
+    let left = user.expires_at.unwrap() - latchkey_core::now_ms();
     assert!((3_500_000..=3_600_000).contains(&left), "{left}");
     assert_eq!(
         app.access_token("quirky", "u", false)
@@ -125,11 +125,9 @@ async fn tolerant_parsing_and_specific_errors() {
 
     // Each bad answer, during a refresh: a specific error, tokens untouched.
     let sealed = || {
-        app.store()
-            .read(|c| latchkey_core::store::credentials::get(c, user.id))
+        latchkey_core::testing::sealed_user_tokens(&app, user.id)
             .unwrap()
             .unwrap()
-            .tokens_sealed
     };
     let before = sealed();
     let cases: Vec<(Answer, ErrorCode, &str)> = vec![

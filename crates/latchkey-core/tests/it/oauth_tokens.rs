@@ -3,7 +3,7 @@
 //! device authorization.
 
 use crate::support::*;
-use latchkey_core::store::now_ms;
+use latchkey_core::now_ms;
 use latchkey_core::{AuthEventKind, AuthKind, ErrorCode, UserStatus};
 use std::sync::Arc;
 use std::time::Duration;

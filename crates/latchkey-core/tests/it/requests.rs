@@ -286,7 +286,7 @@ async fn a_refreshed_token_is_redacted_too_and_errors_are_recorded() {
         1
     );
 
-    app.store().checkpoint().unwrap();
+    latchkey_core::testing::checkpoint(&app).unwrap();
     for secret in [TOKEN, FRESH] {
         assert!(
             !file_contains(app.database_path(), secret.as_bytes()),

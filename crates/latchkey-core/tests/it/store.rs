@@ -1,8 +1,7 @@
 //! The database file: migrations, refusing newer schemas, and two
 //! processes' worth of handles writing at once.
 
-use latchkey_core::store::migrations::{latest_version, migrations, user_version};
-use latchkey_core::store::DATABASE_FILE;
+use latchkey_core::testing::schema::{latest_version, migrations, user_version, DATABASE_FILE};
 use latchkey_core::{ErrorCode, Latchkey, UserInput};
 use rusqlite::Connection;
 
@@ -231,13 +230,13 @@ fn deleted_rows_are_overwritten_not_left_in_free_pages() {
     let mut input = crate::support::valid_input("goto");
     input.name = Some("Name-To-Forget-8c1f".into());
     app.create_service(&input).unwrap();
-    app.store().checkpoint().unwrap();
+    latchkey_core::testing::checkpoint(&app).unwrap();
     app.remove_service("goto", true).unwrap();
-    app.store().checkpoint().unwrap();
-    let on = app
-        .store()
-        .write(|tx| Ok(tx.query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0))?))
-        .unwrap();
+    latchkey_core::testing::checkpoint(&app).unwrap();
+    let on = latchkey_core::testing::write_sql(&app, |tx| {
+        Ok(tx.query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0))?)
+    })
+    .unwrap();
     assert_eq!(on, 1);
     for file in std::fs::read_dir(app.data_dir()).unwrap() {
         let path = file.unwrap().path();
@@ -272,7 +271,7 @@ fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
         .unwrap();
     }
     let app = crate::support::open(tmp.path());
-    app.vault().unwrap();
+    latchkey_core::testing::unlock_vault(&app).unwrap();
     let entry = app.history_entry(3).unwrap();
     assert!(serde_json::to_string(&entry)
         .unwrap()
@@ -284,7 +283,7 @@ fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
         app.get_saved_request("old", "Old").unwrap().request.url,
         "/old-SAVED-url"
     );
-    app.store().checkpoint().unwrap();
+    latchkey_core::testing::checkpoint(&app).unwrap();
     for file in std::fs::read_dir(app.data_dir()).unwrap() {
         let path = file.unwrap().path();
         for text in ["old-ANSWER-body", "old-REQUEST-body", "old-SAVED-url"] {

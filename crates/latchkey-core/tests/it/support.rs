@@ -79,24 +79,13 @@ pub async fn sign_in(app: &Latchkey) -> latchkey_core::User {
 
 /// The user's stored token set, decrypted (tests only).
 pub fn stored_tokens(app: &Latchkey, user_id: i64) -> Option<serde_json::Value> {
-    let row = app
-        .store()
-        .read(|c| latchkey_core::store::credentials::get(c, user_id))
-        .unwrap()?;
-    let json = app
-        .vault()
-        .unwrap()
-        .open(&format!("user:{user_id}:tokens"), &row.tokens_sealed)
-        .unwrap();
+    let json = latchkey_core::testing::opened_user_tokens(app, user_id).unwrap()?;
     Some(serde_json::from_str(json.expose()).unwrap())
 }
 
 /// The user's raw sealed row, to prove it was not touched.
 pub fn sealed_row(app: &Latchkey, user_id: i64) -> Option<Vec<u8>> {
-    app.store()
-        .read(|c| latchkey_core::store::credentials::get(c, user_id))
-        .unwrap()
-        .map(|r| r.tokens_sealed)
+    latchkey_core::testing::sealed_user_tokens(app, user_id).unwrap()
 }
 
 /// A handle on a new data dir inside `tmp`, keeping its key in the keyring.

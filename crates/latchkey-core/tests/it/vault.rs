@@ -33,7 +33,7 @@ fn the_client_secret_is_never_in_the_database_or_wal_files() {
             "{path:?}"
         );
     }
-    app.store().checkpoint().unwrap();
+    latchkey_core::testing::checkpoint(&app).unwrap();
     drop(app);
     assert!(!crate::support::file_contains(&db, KNOWN_SECRET.as_bytes()));
     assert!(!crate::support::file_contains(

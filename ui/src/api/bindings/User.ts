@@ -13,4 +13,10 @@ expires_at: number | null,
 /**
  * From the id token, when there is one.
  */
-subject: string | null, email: string | null, name: string | null, created_at: number, updated_at: number, };
+subject: string | null, email: string | null, name: string | null, created_at: number, updated_at: number, 
+/**
+ * Whether the stored tokens include a refresh token, so an expired
+ * access token is renewed on the next use; `None` when the user has
+ * no tokens or they could not be read (no keyring).
+ */
+refreshable: boolean | null, };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyDraft, fromSpec, toSpec } from "./requestDraft";
+import { emptyDraft, fromSpec, prettyJson, toSpec } from "./requestDraft";
 
 describe("request drafts", () => {
   it("sends only filled rows and the body of the chosen mode", () => {
@@ -31,5 +31,33 @@ describe("request drafts", () => {
       body: { kind: "form" as const, fields: [{ name: "k", value: "v" }] },
     };
     expect(toSpec(fromSpec(spec, ""))).toEqual(spec);
+  });
+});
+
+describe("prettyJson", () => {
+  it("lays out a compact body with two-space indents", () => {
+    expect(prettyJson('{"subject":"Weekly sync","tags":["a","b"],"empty":{},"none":[]}')).toBe(
+      '{\n  "subject": "Weekly sync",\n  "tags": [\n    "a",\n    "b"\n  ],\n  "empty": {},\n  "none": []\n}',
+    );
+  });
+  it("keeps strings and numbers exactly as sent", () => {
+    const text = '{"id":12345678901234567890,"s":"a, b: {c} \\"q\\" [d]"}';
+    const pretty = prettyJson(text);
+    expect(pretty).toContain("12345678901234567890");
+    expect(pretty).toContain('"a, b: {c} \\"q\\" [d]"');
+    expect(pretty.replace(/\s+(?=(?:[^"\\]|\\.|"(?:[^"\\]|\\.)*")*$)/g, "")).toBe(text);
+  });
+  it("leaves text that is not JSON alone", () => {
+    expect(prettyJson("{not json")).toBe("{not json");
+  });
+});
+
+describe("fromSpec", () => {
+  it("opens a JSON body from history pretty-printed", () => {
+    const draft = fromSpec(
+      { method: "POST", url: "/meetings", query: [], headers: [], body: { kind: "json", text: '{"a":1}' } },
+      "alice",
+    );
+    expect(draft.jsonText).toBe('{\n  "a": 1\n}');
   });
 });

@@ -75,7 +75,7 @@ export function fromSpec(spec: RequestSpec, user: string): RequestDraft {
   switch (spec.body.kind) {
     case "json":
       draft.bodyMode = "json";
-      draft.jsonText = spec.body.text;
+      draft.jsonText = prettyJson(spec.body.text);
       break;
     case "form":
       draft.bodyMode = "form";
@@ -90,4 +90,56 @@ export function fromSpec(spec: RequestSpec, user: string): RequestDraft {
       break;
   }
   return draft;
+}
+
+/**
+ * `text` laid out with two-space indents when it is valid JSON, else as it
+ * is. Only whitespace between tokens changes: numbers, strings and key order
+ * stay exactly as sent (parsing and re-serializing would round large
+ * numbers).
+ */
+export function prettyJson(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch {
+    return text;
+  }
+  let out = "";
+  let depth = 0;
+  let inString = false;
+  const indent = () => "\n" + "  ".repeat(depth);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (inString) {
+      out += c;
+      if (c === "\\") out += text.charAt(++i);
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === " " || c === "\n" || c === "\r" || c === "\t") continue;
+    if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      const next = text.slice(i + 1).trimStart().charAt(0);
+      if (next === close) {
+        out += c + close;
+        i = text.indexOf(close, i + 1);
+      } else {
+        depth += 1;
+        out += c + indent();
+      }
+    } else if (c === "}" || c === "]") {
+      depth -= 1;
+      out += indent() + c;
+    } else if (c === ",") {
+      out += "," + indent();
+    } else if (c === ":") {
+      out += ": ";
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }

@@ -1,18 +1,24 @@
-//! The local API's key: 32 random bytes shown once as `lk_<base64url>`,
-//! stored only as its SHA-256 (in `meta`), compared in constant time. The
-//! key is random and long, so an unsalted hash is enough: nothing to guess.
-//! Every request re-reads the hash, so a rotation by another process (the
-//! CLI while the app serves) takes effect at once.
+//! Access to the local API, kept in the database so another process (the
+//! CLI while the app serves) sees a change at once: whether the app serves
+//! it and on which port (off until turned on), and its key.
+//!
+//! The key is 32 random bytes shown once as `lk_<base64url>`, stored only
+//! as its SHA-256 (in `meta`), compared in constant time. The key is random
+//! and long, so an unsalted hash is enough: nothing to guess. Every request
+//! re-reads the hash, so a rotation takes effect at once.
 
+use super::Latchkey;
 use crate::error::{Error, Result};
-use crate::latchkey::Latchkey;
 use crate::model::Secret;
 use crate::store::{meta, now_ms};
 use base64::Engine as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use ts_rs::TS;
+
+/// The port the local API serves on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 7412;
 
 const HASH_KEY: &str = "local_api_key_sha256";
 const CREATED_KEY: &str = "local_api_key_created_at";
@@ -89,9 +95,48 @@ impl Latchkey {
     }
 }
 
+const SETTINGS_KEY: &str = "local_api_settings";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LocalApiSettings {
+    pub enabled: bool,
+    pub port: u16,
+}
+
+impl Default for LocalApiSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            port: DEFAULT_PORT,
+        }
+    }
+}
+
+impl Latchkey {
+    pub fn local_api_settings(&self) -> Result<LocalApiSettings> {
+        let text = self.store().read(|conn| meta::get(conn, SETTINGS_KEY))?;
+        Ok(text
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    }
+
+    pub fn set_local_api_settings(&self, settings: LocalApiSettings) -> Result<()> {
+        if settings.port == 0 {
+            return Err(Error::field(
+                "port",
+                "port 0 picks a different port each start: choose a fixed port such as 7412",
+            ));
+        }
+        let text = serde_json::to_string(&settings)
+            .map_err(|err| Error::Internal(format!("cannot store the setting: {err}")))?;
+        self.store().write(|tx| meta::set(tx, SETTINGS_KEY, &text))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vault::KeySource;
 
     #[test]
     fn keys_are_long_random_and_prefixed() {
@@ -125,5 +170,29 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(!stored.contains(second.expose()));
+    }
+
+    #[test]
+    fn off_by_default_then_remembered() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = Latchkey::open_with(Some(tmp.path()), KeySource::Keyring).unwrap();
+        assert_eq!(
+            app.local_api_settings().unwrap(),
+            LocalApiSettings::default()
+        );
+        let on = LocalApiSettings {
+            enabled: true,
+            port: 7500,
+        };
+        app.set_local_api_settings(on).unwrap();
+        let again = Latchkey::open_with(Some(tmp.path()), KeySource::Keyring).unwrap();
+        assert_eq!(again.local_api_settings().unwrap(), on);
+        let err = app
+            .set_local_api_settings(LocalApiSettings {
+                enabled: true,
+                port: 0,
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("fixed port"), "{err}");
     }
 }
