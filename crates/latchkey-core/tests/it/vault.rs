@@ -200,7 +200,7 @@ fn the_key_file_opt_in_is_refused_while_secrets_are_sealed_with_the_keyring() {
     assert_eq!(err.code(), ErrorCode::KeyFile);
     assert!(err.to_string().contains("start the keyring"), "{err}");
     assert_eq!(app.key_source(), KeySource::Keyring, "nothing changed");
-    assert!(!data.join(latchkey_core::vault::KEY_FILE_NAME).exists());
+    assert!(!data.join("data.key").exists());
     assert_eq!(
         app.client_secret("goto").unwrap().unwrap().expose(),
         KNOWN_SECRET
