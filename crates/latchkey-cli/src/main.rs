@@ -13,6 +13,7 @@ mod secret_input;
 mod serve_cmd;
 mod service_cmd;
 mod user_cmd;
+mod var_cmd;
 
 use clap::{Parser, Subcommand};
 use failure::Failure;
@@ -51,6 +52,9 @@ enum Command {
     /// A service's operations (from its OpenAPI document); `show OPERATION`
     /// prints one's parameters and request body skeleton.
     Operations(operations_cmd::OperationsArgs),
+    /// Variables for `{{NAME}}` in requests: set, get, list, unset.
+    #[command(subcommand)]
+    Var(var_cmd::VarCommand),
     /// Add, list and remove a service's users.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -168,6 +172,7 @@ fn run_core(cli: &Cli) -> latchkey_core::Result<()> {
         Command::Service(command) => service_cmd::run(&open()?, command, json),
         Command::User(command) => user_cmd::run(&open()?, command, json),
         Command::Operations(args) => operations_cmd::run(&open()?, args, json),
+        Command::Var(command) => var_cmd::run(&open()?, command, json),
         Command::Presets { command } => presets_cmd::run(command.as_ref(), json),
         Command::LoginLink { service, user } => auth_cmd::login_link(&open()?, service, user, json),
         Command::Authorize {

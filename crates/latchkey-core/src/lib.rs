@@ -23,6 +23,7 @@ pub mod paths;
 pub mod presets;
 pub mod service;
 pub(crate) mod store;
+pub mod template;
 #[doc(hidden)]
 pub mod testing;
 pub mod ts_bindings;

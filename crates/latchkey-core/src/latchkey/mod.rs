@@ -9,6 +9,7 @@ mod requests;
 mod send_as;
 mod services;
 mod users;
+mod variables;
 mod viewer;
 mod watch;
 

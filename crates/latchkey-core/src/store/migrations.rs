@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
         "migrations/0006_authorization_response_issuer.sql"
     )),
     M::up(include_str!("migrations/0007_operations.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0008_variables.sql")).foreign_key_check(),
 ];
 
 /// The schema version this build writes.
