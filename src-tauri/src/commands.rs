@@ -9,10 +9,11 @@ use latchkey_core::{
 use std::sync::Arc;
 use tauri::State;
 
-type CmdResult<T> = Result<T, ErrorPayload>;
+/// What every command returns: the core error crosses IPC as `{code, message, fields}`.
+pub(crate) type CmdResult<T> = Result<T, ErrorPayload>;
 
 /// Runs blocking core work (SQLite, D-Bus) off the main thread.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> latchkey_core::Result<T> + Send + 'static,
 ) -> CmdResult<T> {
     tauri::async_runtime::spawn_blocking(work)

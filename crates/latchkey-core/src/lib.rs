@@ -4,8 +4,6 @@
 //! over the functions exported here.
 
 pub mod app_info;
-// Old paths of types that moved to `model`, kept while callers move over.
-pub use model::{auth_types, user};
 pub mod discovery;
 pub mod error;
 #[cfg(feature = "fuzzing")]
