@@ -3,16 +3,17 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 KEYRING := scripts/with-keyring.sh
 
-.PHONY: help run test setup setup-test leak-check ui check-rust check-ui test-rust test-ui e2e bindings fmt screenshots bench-explorer bench bench-api fuzz
+.PHONY: help run test setup setup-test leak-check ui check-rust check-ui test-rust test-ui e2e package test-package bindings fmt screenshots bench-explorer bench bench-api bench-idle fuzz
 
 help:
 	@echo "make run    build and start the desktop app (inside Xvfb when there is no display)"
 	@echo "make test   install what is missing, then every check and test suite"
+	@echo "make package  release .deb and .rpm under target/release/bundle/"
 
 run: setup
 	@scripts/run.sh
 
-test: setup-test check-rust check-ui test-ui test-rust leak-check e2e
+test: setup-test check-rust check-ui test-ui test-rust leak-check e2e test-package
 	@echo "make test: all suites passed"
 
 setup:
@@ -54,6 +55,15 @@ e2e: ui
 	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
 		cargo test -p latchkey-e2e --locked --no-fail-fast -- --ignored --skip bench_ --test-threads=1
 
+# Release .deb and .rpm (desktop app + CLI in /usr/bin) under target/release/bundle/.
+package: setup ui
+	scripts/package.sh
+
+# Installs the .deb (root), runs the CLI and the app from /usr/bin, removes
+# it and checks nothing is left (scripts/package-test.sh says what it checks).
+test-package: package
+	scripts/package-test.sh
+
 # Benchmarks: Latchkey against baselines in the same run, printed as a
 # table of ratios (crates/latchkey-cli/benches/latchkey.rs). Not part of
 # `make test`; needs no keyring (a temp key file via LATCHKEY_KEY_FILE).
@@ -89,6 +99,11 @@ bench-explorer: ui
 	cargo build -p latchkey-desktop -p latchkey-cli --locked
 	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
 		cargo test -p latchkey-e2e --locked --test bench_explorer -- --ignored --nocapture
+
+# The release app idle with a service open vs a bare Tauri 2 window, same run:
+# CPU and PSS over all processes, binary sizes (not part of make test).
+bench-idle: setup-test
+	scripts/bench-idle/run.sh
 
 # Fuzzing (cargo-fuzz, nightly): each target in fuzz/ for FUZZ_SECONDS
 # (default 60). Not part of `make test`; installs cargo-fuzz when missing.

@@ -16,6 +16,9 @@ APT_PACKAGES=(
   libglib2.0-bin
   # the second OAuth test server (django-oauth-toolkit) runs in a venv
   python3 python3-venv
+  # the package test: desktop-file-validate, and `rpm -qlp` to list the .rpm
+  # (Tauri's rpm bundler itself needs no rpmbuild)
+  desktop-file-utils rpm
 )
 
 install_apt_packages() {

@@ -1,13 +1,12 @@
 //! The local automation API inside the desktop app: on when the person turns
 //! it on, remembered across restarts, same core and database as the CLI.
 
+use crate::commands::CmdResult;
 use crate::state::AppState;
 use latchkey_core::local_api::{start_enabled, LocalApiSettings, LocalApiStatus, RevealedApiKey};
-use latchkey_core::{Error, ErrorPayload, Latchkey};
+use latchkey_core::Latchkey;
 use std::sync::Arc;
 use tauri::State;
-
-type CmdResult<T> = Result<T, ErrorPayload>;
 
 async fn status(state: &AppState, core: &Latchkey) -> latchkey_core::Result<LocalApiStatus> {
     Ok(LocalApiStatus {
@@ -65,9 +64,7 @@ pub async fn set_local_api(
 #[tauri::command]
 pub async fn rotate_api_key(state: State<'_, AppState>) -> CmdResult<RevealedApiKey> {
     let core = state.latchkey()?;
-    let key = core
-        .rotate_api_key()
-        .map_err(|err| Error::Internal(format!("the key was not rotated: {err}")))?;
+    let key = core.rotate_api_key()?;
     Ok(RevealedApiKey {
         key: key.expose().to_string(),
     })

@@ -1,14 +1,13 @@
 //! Commands that authorize users. Long waits (the browser, device polling)
 //! run as tasks; their outcome reaches the window as events.
 
+use crate::commands::CmdResult;
 use crate::state::AppState;
 use latchkey_core::oauth::{DevicePrompt, LoginLink};
 use latchkey_core::DEFAULT_LOGIN_TIMEOUT;
-use latchkey_core::{ErrorPayload, SignOut, User};
+use latchkey_core::{SignOut, User};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
-
-type CmdResult<T> = Result<T, ErrorPayload>;
 
 /// Binds the loopback listener, opens the login page in the system browser
 /// and waits for the redirect in the background. Returns the link so the

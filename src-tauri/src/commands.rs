@@ -9,10 +9,11 @@ use latchkey_core::{
 use std::sync::Arc;
 use tauri::State;
 
-type CmdResult<T> = Result<T, ErrorPayload>;
+/// What every command returns: the core error crosses IPC as `{code, message, fields}`.
+pub(crate) type CmdResult<T> = Result<T, ErrorPayload>;
 
 /// Runs blocking core work (SQLite, D-Bus) off the main thread.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> latchkey_core::Result<T> + Send + 'static,
 ) -> CmdResult<T> {
     tauri::async_runtime::spawn_blocking(work)
@@ -34,6 +35,16 @@ async fn with_core<T: Send + 'static>(
 #[tauri::command]
 pub async fn app_info() -> CmdResult<AppInfo> {
     blocking(|| latchkey_core::app_info(None)).await
+}
+
+/// Without a keyring: keep the data key in a file (mode 0600) from now on,
+/// for the app and the CLI. Answers the file's path.
+#[tauri::command]
+pub async fn use_key_file(state: State<'_, AppState>) -> CmdResult<String> {
+    with_core(state, |core| {
+        core.use_key_file().map(|path| path.display().to_string())
+    })
+    .await
 }
 
 #[tauri::command]

@@ -40,6 +40,7 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::use_key_file,
             commands::list_presets,
             commands::service_draft,
             commands::service_defaults,

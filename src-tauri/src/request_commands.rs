@@ -1,5 +1,6 @@
 //! Commands for the request builder, the response explorer and history.
 
+use crate::commands::{blocking, CmdResult};
 use crate::state::AppState;
 use latchkey_core::http::{
     from_curl, ExtractedValue, Extractor, HistoryEntry, HistoryFilter, HistoryPage, RequestSpec,
@@ -9,12 +10,10 @@ use latchkey_core::json::{
     json_to_rows, parse_json, rows_to_json, BodyRow, ChildPage, FindPage, JsonDocumentCache,
     PathQueryPage, SearchQuery, SearchResult,
 };
-use latchkey_core::{Error, ErrorPayload, SendInput, SendOutcome};
+use latchkey_core::{Error, SendInput, SendOutcome};
 use serde_json::Value;
 use std::sync::Arc;
 use tauri::State;
-
-type CmdResult<T> = Result<T, ErrorPayload>;
 
 /// Runs work on a parsed document off the main thread: a search over 50 MB
 /// must not freeze the window.
@@ -24,15 +23,6 @@ async fn on_documents<T: Send + 'static>(
 ) -> CmdResult<T> {
     let cache = Arc::clone(&state.documents);
     blocking(move || work(&cache)).await
-}
-
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> latchkey_core::Result<T> + Send + 'static,
-) -> CmdResult<T> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|err| Error::Internal(format!("a background task failed: {err}")))?
-        .map_err(Into::into)
 }
 
 /// Sends as the chosen user; `send_id` lets the window cancel it.

@@ -13,6 +13,7 @@ mod secret_input;
 mod serve_cmd;
 mod service_cmd;
 mod user_cmd;
+mod var_cmd;
 
 use clap::{Parser, Subcommand};
 use failure::Failure;
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "latchkey",
-    version,
+    version = latchkey_core::VERSION_AND_COMMIT,
     about = "OAuth 2.0 tokens and API requests, kept locally"
 )]
 struct Cli {
@@ -51,6 +52,9 @@ enum Command {
     /// A service's operations (from its OpenAPI document); `show OPERATION`
     /// prints one's parameters and request body skeleton.
     Operations(operations_cmd::OperationsArgs),
+    /// Variables for `{{NAME}}` in requests: set, get, list, unset.
+    #[command(subcommand)]
+    Var(var_cmd::VarCommand),
     /// Add, list and remove a service's users.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -168,6 +172,7 @@ fn run_core(cli: &Cli) -> latchkey_core::Result<()> {
         Command::Service(command) => service_cmd::run(&open()?, command, json),
         Command::User(command) => user_cmd::run(&open()?, command, json),
         Command::Operations(args) => operations_cmd::run(&open()?, args, json),
+        Command::Var(command) => var_cmd::run(&open()?, command, json),
         Command::Presets { command } => presets_cmd::run(command.as_ref(), json),
         Command::LoginLink { service, user } => auth_cmd::login_link(&open()?, service, user, json),
         Command::Authorize {
@@ -214,7 +219,7 @@ fn info(cli: &Cli, json: bool) -> latchkey_core::Result<()> {
         KeyringState::Locked => "locked",
         KeyringState::Unavailable => "unavailable",
     };
-    println!("Latchkey {}", info.version);
+    println!("Latchkey {} (commit {})", info.version, info.commit);
     println!("data dir  {}", info.data_dir);
     println!("keyring   {mark}: {}", info.keyring.detail);
     Ok(())

@@ -43,6 +43,13 @@ pub struct RequestArgs {
     /// Print only the first node this JSONPath selects, e.g. '$[0].joinURL'.
     #[arg(long, value_name = "JSONPATH")]
     path: Option<String>,
+    /// With --find or --path: print every match as a JSON array.
+    #[arg(long)]
+    all: bool,
+    /// Store a value of the JSON answer in a variable: NAME=KEY (found
+    /// anywhere) or NAME='$.json.path'; repeat for more.
+    #[arg(long = "set", value_name = "NAME=KEY|NAME=$.PATH")]
+    set: Vec<String>,
     /// Print the status line and the response headers before the body.
     #[arg(long, short = 'i')]
     include: bool,
@@ -59,9 +66,19 @@ pub struct RequestArgs {
 }
 
 /// What to print of a JSON answer instead of the whole body.
-pub struct Extract(Option<Extractor>);
+pub struct Extract(Option<Extractor>, bool);
 
 impl Extract {
+    /// Every match as a JSON array instead of the first (`--all`).
+    pub fn all(self, all: bool) -> Result<Self> {
+        if all && self.0.is_none() {
+            return Err(Error::InvalidInput(
+                "--all goes with --find KEY or --path JSONPATH".into(),
+            ));
+        }
+        Ok(Self(self.0, all))
+    }
+
     /// Checked before sending, so a typo does not cost a request.
     pub fn new(find: Option<&str>, path: Option<&str>) -> Result<Self> {
         if let Some(key) = find {
@@ -70,18 +87,24 @@ impl Extract {
                     "--find needs a key, e.g. joinURL".into(),
                 ));
             }
-            return Ok(Self(Some(Extractor::FindKey {
-                key: key.to_string(),
-                case_insensitive: false,
-            })));
+            return Ok(Self(
+                Some(Extractor::FindKey {
+                    key: key.to_string(),
+                    case_insensitive: false,
+                }),
+                false,
+            ));
         }
         if let Some(expression) = path {
             compile_path(expression)?;
-            return Ok(Self(Some(Extractor::JsonPath {
-                expression: expression.to_string(),
-            })));
+            return Ok(Self(
+                Some(Extractor::JsonPath {
+                    expression: expression.to_string(),
+                }),
+                false,
+            ));
         }
-        Ok(Self(None))
+        Ok(Self(None, false))
     }
 }
 
@@ -92,9 +115,87 @@ pub fn request(app: &Latchkey, args: &RequestArgs) -> std::result::Result<(), Fa
         output::write_stdout(format!("{command}\n").as_bytes());
         return Ok(());
     }
-    let extract = Extract::new(args.find.as_deref(), args.path.as_deref())?;
+    let extract = Extract::new(args.find.as_deref(), args.path.as_deref())?.all(args.all)?;
+    let captures = args
+        .set
+        .iter()
+        .map(|text| Capture::parse(text))
+        .collect::<Result<Vec<_>>>()?;
     let response = send_now(app, &send, args.no_auth)?;
+    if response.is_success() {
+        capture(app, &args.service, &response, &captures)?;
+    }
     print_response(&response, &extract, args.include)
+}
+
+/// One `--set NAME=KEY|NAME=$.path`.
+struct Capture {
+    name: String,
+    extractor: Extractor,
+}
+
+impl Capture {
+    /// Checked before sending, like --find and --path.
+    fn parse(text: &str) -> Result<Self> {
+        let Some((name, what)) = text
+            .split_once('=')
+            .filter(|(n, w)| !n.is_empty() && !w.is_empty())
+        else {
+            return Err(Error::InvalidInput(format!(
+                "`{}` is not a capture: write --set NAME=KEY (a key found anywhere) or --set NAME='$.json.path'",
+                shown(text)
+            )));
+        };
+        latchkey_core::template::check_name(name)?;
+        let extractor = latchkey_core::json::capture_extractor(what)?;
+        Ok(Self {
+            name: name.to_string(),
+            extractor,
+        })
+    }
+}
+
+/// Stores each capture's first match; one that matches nothing fails the
+/// command after the others are stored, naming it.
+fn capture(
+    app: &Latchkey,
+    service: &str,
+    response: &HttpResponse,
+    captures: &[Capture],
+) -> Result<()> {
+    if captures.is_empty() {
+        return Ok(());
+    }
+    let doc = response.json();
+    let extractors: Vec<Extractor> = captures.iter().map(|c| c.extractor.clone()).collect();
+    let found = run_extractors(doc.as_ref(), &extractors);
+    let mut missed = Vec::new();
+    for (capture, found) in captures.iter().zip(found) {
+        match found.value {
+            Some(value) => {
+                let text = output::bare_value(&value);
+                let stored = app.capture_variable(Some(service), &capture.name, &text)?;
+                let place = stored
+                    .service
+                    .map(|s| format!(" of service `{s}`"))
+                    .unwrap_or_default();
+                eprintln!("latchkey: set variable `{}`{place} = {text}", capture.name);
+            }
+            None => missed.push(format!(
+                "`{}` ({})",
+                capture.name,
+                found.error.unwrap_or_else(|| "nothing matched".into())
+            )),
+        }
+    }
+    if missed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "--set found nothing for {}",
+            missed.join(", ")
+        )))
+    }
 }
 
 /// Sends on a small runtime of its own: one request needs no worker threads.
@@ -236,6 +337,12 @@ pub fn print_response(
         )));
     };
     let doc = response.json();
+    if extract.1 {
+        let all =
+            latchkey_core::json::all_matches(doc.as_ref(), extractor).map_err(Failure::NoMatch)?;
+        output::json(&all)?;
+        return Ok(());
+    }
     let found = run_extractors(doc.as_ref(), std::slice::from_ref(extractor));
     match found.into_iter().next() {
         Some(found) => match (found.value, found.error) {

@@ -4,8 +4,6 @@
 //! over the functions exported here.
 
 pub mod app_info;
-// Old paths of types that moved to `model`, kept while callers move over.
-pub use model::{auth_types, user};
 pub mod discovery;
 pub mod error;
 #[cfg(feature = "fuzzing")]
@@ -23,6 +21,7 @@ pub mod paths;
 pub mod presets;
 pub mod service;
 pub(crate) mod store;
+pub mod template;
 #[doc(hidden)]
 pub mod testing;
 pub mod ts_bindings;
@@ -50,3 +49,15 @@ pub use vault::KeySource;
 
 /// The product version, shared by the app, the CLI and the local API.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The git commit these binaries were built from (12 hex digits), or
+/// `unknown` when built without git (see build.rs).
+pub const COMMIT: &str = env!("LATCHKEY_GIT_COMMIT");
+
+/// `0.1.0 (commit 0123456789ab)`: what `--version` prints.
+pub const VERSION_AND_COMMIT: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LATCHKEY_GIT_COMMIT"),
+    ")"
+);

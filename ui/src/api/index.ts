@@ -113,6 +113,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const appInfo = (): Promise<AppInfo> => call("app_info");
+/** Keeps the data key in a file (mode 0600) instead of the OS keyring, from now on; returns its path. */
+export const useKeyFile = (): Promise<string> => call("use_key_file");
 
 export const listPresets = (): Promise<Preset[]> => call("list_presets");
 /** A new-service form pre-filled from a preset (or empty for `null`). */

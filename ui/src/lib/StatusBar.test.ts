@@ -9,18 +9,35 @@ vi.mock("@tauri-apps/plugin-clipboard-manager", () => ({ writeText: vi.fn() }));
 
 const info: AppInfo = {
   version: "0.1.0",
+  commit: "0123456789ab",
   data_dir: "/home/ada/.local/share/latchkey",
   keyring: { state: "unavailable", detail: "no OS keyring could be reached" },
+  key_file: null,
 };
 
 describe("StatusBar", () => {
   it("shows the version, the data dir and an unreachable keyring", () => {
     render(StatusBar, { info, error: null, checking: false, notice: "", onRecheck: vi.fn(), onCopyDataDir: vi.fn() });
     expect(screen.getByTestId("app-version")).toHaveTextContent("v0.1.0");
+    expect(screen.getByTestId("app-version")).toHaveAttribute("title", "Latchkey 0.1.0, built from commit 0123456789ab");
     expect(screen.getByTestId("data-dir")).toHaveTextContent("/home/ada/.local/share/latchkey");
     const keyring = screen.getByTestId("keyring-status");
     expect(keyring).toHaveTextContent("No keyring");
     expect(keyring).toHaveAttribute("title", expect.stringContaining("no OS keyring could be reached"));
+  });
+
+  it("names the key file instead of the keyring once one is in use", () => {
+    render(StatusBar, {
+      info: { ...info, key_file: "/home/ada/.local/share/latchkey/data.key" },
+      error: null,
+      checking: false,
+      notice: "",
+      onRecheck: vi.fn(),
+      onCopyDataDir: vi.fn(),
+    });
+    const badge = screen.getByTestId("keyring-status");
+    expect(badge).toHaveTextContent("Key file");
+    expect(badge).toHaveAttribute("title", expect.stringContaining("/home/ada/.local/share/latchkey/data.key"));
   });
 
   it("asks to check the keyring again when its badge is clicked", async () => {

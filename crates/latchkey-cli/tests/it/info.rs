@@ -70,3 +70,42 @@ fn unknown_subcommand_is_a_usage_error() {
     let out = latchkey().arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The commit the test binary was built from, as git sees this checkout.
+fn head_commit() -> Option<String> {
+    let out = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[test]
+fn version_and_info_name_the_commit_built_from() {
+    let commit = head_commit().unwrap_or_else(|| "unknown".into());
+    let out = latchkey().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("latchkey {} (commit {commit})", env!("CARGO_PKG_VERSION"))
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = latchkey()
+        .args(["info", "--data-dir"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "Latchkey {} (commit {commit})\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+}

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod chaining_cli;
 mod crash_refresh;
 mod info;
 mod no_keyring;

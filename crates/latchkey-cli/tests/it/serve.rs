@@ -490,6 +490,110 @@ async fn gotomeeting_flow_end_to_end() {
     }
     assert_eq!(status, "authorized");
 
+    // Variables: PUT/GET/DELETE /v1/vars/{name}; {{NAME}} in a request;
+    // `set` stores from the answer; `all` lists every match.
+    let var = |name: &str| served.url(&format!("/v1/vars/{name}"));
+    let put: Value = http
+        .put(var("subject"))
+        .bearer_auth(&key)
+        .json(&json!({"value": "Weekly sync"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(put["value"], "Weekly sync", "{put}");
+    let chained: Value = call(
+        request,
+        json!({"method": "POST", "url": "/meetings",
+               "json": {"subject": "{{subject}}", "starttime": "2030-01-07T09:00:00Z", "endtime": "2030-01-07T10:00:00Z"},
+               "set": {"mid": "meetingid"}}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(chained["status"], 201, "{chained}");
+    let mid = chained["body"][0]["meetingid"].to_string();
+    assert_eq!(chained["set"]["mid"], mid.as_str(), "{chained}");
+    let got: Value = get("/v1/vars/mid").await.unwrap().json().await.unwrap();
+    assert_eq!(got["value"], mid.as_str(), "{got}");
+    let back: Value = call(
+        request,
+        json!({"method": "GET", "url": "/meetings/{{mid}}", "find": "subject"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(back["found"], "Weekly sync", "{back}");
+    let all: Value = call(
+        request,
+        json!({"method": "GET", "url": "/meetings", "find": "meetingid", "all": true}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let ids = all["found"].as_array().unwrap_or_else(|| panic!("{all}"));
+    assert!(ids.contains(&chained["body"][0]["meetingid"]), "{all}");
+    let unknown = problem(
+        call(
+            request,
+            json!({"method": "GET", "url": "/meetings/{{nope}}"}),
+        )
+        .await
+        .unwrap(),
+        400,
+        "invalid_input",
+    )
+    .await;
+    assert!(
+        unknown["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown variable `{{nope}}`"),
+        "{unknown}"
+    );
+    let scoped = format!("{}?service=gotomeeting", var("trace"));
+    let secret: Value = http
+        .put(&scoped)
+        .bearer_auth(&key)
+        .json(&json!({"value": "trace-SECRET-123456", "secret": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            secret["value"].clone(),
+            secret["service"].clone(),
+            secret["secret"].clone()
+        ),
+        (Value::Null, json!("gotomeeting"), json!(true)),
+        "{secret}"
+    );
+    let gone = http.delete(&scoped).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    problem(
+        http.delete(&scoped).bearer_auth(&key).send().await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    problem(
+        http.get(var("subject")).send().await.unwrap(),
+        401,
+        "unauthorized",
+    )
+    .await;
+
     // The GoToMeeting call: POST /meetings, joinURL found.
     let res = call(request, meeting).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

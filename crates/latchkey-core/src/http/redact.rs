@@ -186,6 +186,16 @@ impl Redactor {
         self.learn_values(secrets.iter().map(|s| s.expose().to_string()).collect())
     }
 
+    /// Values the person marked secret (secret variables): scrubbed
+    /// whatever their length, since over-redacting one is harmless.
+    pub fn with_marked_secrets(mut self, secrets: &[Secret]) -> Self {
+        let extra = Redactor::new(secrets, &[]);
+        self.values.extend(extra.values);
+        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        self.values.dedup();
+        self
+    }
+
     fn learn_values(mut self, found: Vec<String>) -> Self {
         // Short values ("1", "yes") would scrub unrelated text.
         let learned: Vec<Secret> = found

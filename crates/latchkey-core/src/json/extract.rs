@@ -57,6 +57,47 @@ pub fn run_extractors(body: Option<&Value>, extractors: &[Extractor]) -> Vec<Ext
         .collect()
 }
 
+/// What `--set NAME=WHAT` (and the local API's `set`) reads: a JSONPath
+/// when it starts with `$`, else a key found anywhere.
+pub fn capture_extractor(what: &str) -> crate::error::Result<Extractor> {
+    if what.is_empty() {
+        return Err(crate::error::Error::InvalidInput(
+            "a capture needs a key (e.g. meetingid) or a JSONPath (e.g. $[0].meetingid)".into(),
+        ));
+    }
+    if what.starts_with('$') {
+        super::jsonpath::compile_path(what)?;
+        return Ok(Extractor::JsonPath {
+            expression: what.to_string(),
+        });
+    }
+    Ok(Extractor::FindKey {
+        key: what.to_string(),
+        case_insensitive: false,
+    })
+}
+
+/// Every value an extractor matches, in document order (the "for each"
+/// of `--all`): an empty list when nothing matches.
+pub fn all_matches(body: Option<&Value>, extractor: &Extractor) -> Result<Vec<Value>, String> {
+    let Some(doc) = body else {
+        return Err("the response is not JSON".into());
+    };
+    match extractor {
+        Extractor::FindKey {
+            key,
+            case_insensitive,
+        } => Ok(find_key(doc, key, *case_insensitive)
+            .matches
+            .iter()
+            .filter_map(|m| super::path::value_at(doc, &m.path).cloned())
+            .collect()),
+        Extractor::JsonPath { expression } => query_path(doc, expression)
+            .map(|r| r.matches.into_iter().map(|m| m.value).collect())
+            .map_err(|e| e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

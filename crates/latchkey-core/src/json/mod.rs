@@ -13,7 +13,7 @@ mod rows;
 mod search;
 
 pub use cache::{CacheLimits, ChildPage, DocumentInfo, JsonDocumentCache};
-pub use extract::run_extractors;
+pub use extract::{all_matches, capture_extractor, run_extractors};
 pub use find::{find_key, find_key_page, FindPage, FindResult, KeyMatch, MAX_RESULT_PAGE};
 pub use format::{minify, parse_json, pretty};
 pub use jsonpath::{

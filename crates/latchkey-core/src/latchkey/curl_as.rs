@@ -23,7 +23,10 @@ impl Latchkey {
         let base_url = service
             .as_ref()
             .and_then(|s| s.spec.api_base_url.as_deref());
-        let prepared = send.request.prepare(base_url)?;
+        // Variables are filled in, secret ones too: the command is for the
+        // person who asked for it, like a revealed value.
+        let (expanded, _) = self.expand_send(send, service.as_ref())?;
+        let prepared = expanded.request.prepare(base_url)?;
         // The same choice as `send`: a user's token for user grants, the
         // service's own for client credentials, none otherwise.
         let auth = service.as_ref().filter(|_| !no_auth).and_then(|s| {

@@ -5,11 +5,16 @@
 mod api_access;
 mod auth;
 mod curl_as;
+<<<<<<< HEAD
 mod history_writer;
+=======
+mod key_file;
+>>>>>>> main
 mod requests;
 mod send_as;
 mod services;
 mod users;
+mod variables;
 mod viewer;
 mod watch;
 
@@ -38,22 +43,34 @@ pub struct Latchkey {
 impl Latchkey {
     /// Opens the data directory (explicit, `LATCHKEY_DATA_DIR`, or the
     /// platform's), keeping the data key where `LATCHKEY_KEY_FILE` says, or
-    /// in the OS keyring.
+    /// in the key file chosen from the window, or in the OS keyring.
     pub fn open(data_dir: Option<&Path>) -> Result<Self> {
-        Self::open_with(data_dir, KeySource::from_env())
+        let data_dir = DataDir::resolve(data_dir)?;
+        let store = Store::open(&data_dir)?;
+        let key_source = KeySource::configured(&store)?;
+        Ok(Self::from_parts(data_dir, store, key_source))
     }
 
     /// [`Latchkey::open`] with an explicit place for the data key.
     pub fn open_with(data_dir: Option<&Path>, key_source: KeySource) -> Result<Self> {
         let data_dir = DataDir::resolve(data_dir)?;
+<<<<<<< HEAD
         let store = Arc::new(Store::open(&data_dir)?);
         Ok(Self {
+=======
+        let store = Store::open(&data_dir)?;
+        Ok(Self::from_parts(data_dir, store, key_source))
+    }
+
+    fn from_parts(data_dir: DataDir, store: Store, key_source: KeySource) -> Self {
+        Self {
+>>>>>>> main
             data_dir,
             history: history_writer::HistoryWriter::new(Arc::clone(&store)),
             store,
             vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
-        })
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -71,7 +88,7 @@ impl Latchkey {
             .map(Option::unwrap_or_default)
     }
 
-    pub fn key_source(&self) -> &KeySource {
+    pub fn key_source(&self) -> KeySource {
         self.vault.key_source()
     }
 

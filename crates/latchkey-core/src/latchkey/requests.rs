@@ -142,7 +142,10 @@ impl Latchkey {
     ) -> Result<Sent> {
         let service = context.service.as_ref();
         let base_url = service.and_then(|s| s.spec.api_base_url.as_deref());
-        let prepared = send.request.prepare(base_url)?;
+        // `{{NAME}}` replaced before anything goes out; history keeps the
+        // request as written (references, not values).
+        let (expanded, variable_secrets) = self.expand_send(send, service)?;
+        let prepared = expanded.request.prepare(base_url)?;
         // Whoever calls (window, CLI, local API), a credential goes only to
         // the service's token origins; with no service, to none.
         let origins =
@@ -171,7 +174,9 @@ impl Latchkey {
         .await;
         let limits = &context.limits;
         let names: Vec<&str> = token_names.iter().map(String::as_str).collect();
-        let mut redactor = Redactor::new(&tokens, &names).learn_from(&send.request, &prepared.url);
+        let mut redactor = Redactor::new(&tokens, &names)
+            .learn_from(&expanded.request, &prepared.url)
+            .with_marked_secrets(&variable_secrets);
         // Every secret Latchkey knows for this service, and the new tokens
         // an answer carries (a token endpoint called through the builder).
         if let Some(service) = service.filter(|s| s.has_client_secret) {

@@ -12,7 +12,7 @@ use crate::latchkey::SendRequest;
 use crate::model::AuthKind;
 use crate::model::Param;
 use crate::model::UserStatus;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -167,6 +167,12 @@ pub struct CallInput {
     body: Option<String>,
     find: Option<String>,
     path: Option<String>,
+    /// With `find` or `path`: `found` is every match as a list.
+    #[serde(default)]
+    all: bool,
+    /// Variables to store from a successful JSON answer: name → a key
+    /// found anywhere, or a JSONPath (starting with `$`).
+    set: Option<std::collections::BTreeMap<String, String>>,
     timeout_ms: Option<u64>,
 }
 
@@ -190,6 +196,9 @@ pub struct CallOutput {
     found: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     matches: Option<Vec<Match>>,
+    /// With `set`: each variable stored and its value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    set: Option<std::collections::BTreeMap<String, String>>,
     /// The URL that answered, after redirects (token parameters redacted).
     url: String,
     duration_ms: u64,
@@ -221,6 +230,14 @@ pub async fn call(
     if input.find.is_some() && input.path.is_some() {
         return Err(Problem::bad_request("give `find` or `path`, not both"));
     }
+    if input.all && input.find.is_none() && input.path.is_none() {
+        return Err(Problem::bad_request("`all` goes with `find` or `path`"));
+    }
+    let mut captures = Vec::new();
+    for (name, what) in input.set.iter().flatten() {
+        crate::template::check_name(name)?;
+        captures.push((name.clone(), crate::json::capture_extractor(what)?));
+    }
     let request = spec_of(&input)?;
     let mut options = SendOptions::default();
     if let Some(ms) = input.timeout_ms {
@@ -234,9 +251,32 @@ pub async fn call(
         source: HistorySource::Api,
     };
     let cancel = state.cancel.child_token();
+    let slug = send.service.clone();
     let sent = state.app.send(&send, &cancel).await?;
     let response = sent.response;
     let (body, body_base64) = render_body(&response);
+    let set = if captures.is_empty() || !(200..300).contains(&response.status) {
+        None
+    } else {
+        let extractors: Vec<_> = captures.iter().map(|(_, e)| e.clone()).collect();
+        let found = crate::json::run_extractors(Some(&body), &extractors);
+        let mut stored = std::collections::BTreeMap::new();
+        for ((name, _), found) in captures.iter().zip(found) {
+            let Some(value) = found.value else {
+                return Err(Problem::bad_request(format!(
+                    "`set.{name}` found nothing in the answer ({}); the request was sent",
+                    found.error.unwrap_or_default()
+                )));
+            };
+            let text = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            state.app.capture_variable(slug.as_deref(), name, &text)?;
+            stored.insert(name.clone(), text);
+        }
+        Some(stored)
+    };
     let (found, matches) = match (&input.find, &input.path) {
         (Some(key), _) => {
             let (f, m) = find_in(&body, key, false);
@@ -248,6 +288,10 @@ pub async fn call(
         }
         _ => (None, None),
     };
+    let found = match (&matches, input.all) {
+        (Some(list), true) => Some(Value::Array(list.iter().map(|m| m.value.clone()).collect())),
+        _ => found,
+    };
     Ok(Json(CallOutput {
         status: response.status,
         reason: response.reason,
@@ -256,6 +300,7 @@ pub async fn call(
         body_base64,
         found,
         matches,
+        set,
         url: response.url,
         duration_ms: response.timings.total_ms,
         history_id: sent.history_id,
@@ -474,4 +519,56 @@ mod tests {
         assert_eq!(all[1].path, "$[1].x.joinURL");
         assert_eq!(all[1].value, "https://m/2");
     }
+}
+
+/// `?service=SLUG`: a service's variable instead of a global one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VarScope {
+    service: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VarInput {
+    value: String,
+    /// Sealed at rest; its value is never answered again.
+    #[serde(default)]
+    secret: bool,
+}
+
+/// A variable as a request in the scope sees it (the service's, else the
+/// global one); a secret one without its value.
+pub async fn get_var(
+    State(state): State<Arc<ApiState>>,
+    Path(name): Path<String>,
+    Query(scope): Query<VarScope>,
+) -> Answer<crate::model::Variable> {
+    Ok(Json(state.app.variable(scope.service.as_deref(), &name)?))
+}
+
+pub async fn put_var(
+    State(state): State<Arc<ApiState>>,
+    Path(name): Path<String>,
+    Query(scope): Query<VarScope>,
+    ApiJson(input): ApiJson<VarInput>,
+) -> Answer<crate::model::Variable> {
+    let service = scope.service.as_deref();
+    let stored = if input.secret {
+        state
+            .app
+            .set_secret_variable(service, &name, &crate::model::Secret::new(input.value))?
+    } else {
+        state.app.set_variable(service, &name, &input.value)?
+    };
+    Ok(Json(stored))
+}
+
+pub async fn delete_var(
+    State(state): State<Arc<ApiState>>,
+    Path(name): Path<String>,
+    Query(scope): Query<VarScope>,
+) -> Result<StatusCode, Problem> {
+    state.app.unset_variable(scope.service.as_deref(), &name)?;
+    Ok(StatusCode::NO_CONTENT)
 }

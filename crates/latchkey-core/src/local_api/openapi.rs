@@ -56,6 +56,10 @@ fn path_param(name: &str, description: &str) -> Value {
 pub fn document(base_url: &str) -> Value {
     let service = path_param("service", "A service slug");
     let user = path_param("user", "A user's id as chosen when it was added");
+    let var_params = json!([
+        path_param("name", "A variable's name: letters, digits, _, - and ., starting with a letter or _"),
+        {"name": "service", "in": "query", "required": false, "description": "A service slug: that service's variable (it wins over a global one of the same name); global without it", "schema": {"type": "string"}}
+    ]);
     let params = json!({
         "oneOf": [
             {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
@@ -103,6 +107,21 @@ pub fn document(base_url: &str) -> Value {
                 "requestBody": body("CallInput", true),
                 "responses": ok(json!({"$ref": "#/components/schemas/CallOutput"}), &[400, 401, 403, 404, 409, 413, 415, 421, 502, 504])
             }},
+            "/v1/vars/{name}": {
+                "get": {
+                    "operationId": "getVariable", "parameters": var_params, "summary": "A variable as a request sees it: the service's, else the global one (a secret one without its value)",
+                    "responses": ok(json!({"$ref": "#/components/schemas/Variable"}), &[400, 401, 403, 404, 421])
+                },
+                "put": {
+                    "operationId": "setVariable", "parameters": var_params, "summary": "Set a variable for {{name}} in requests; a secret one is sealed at rest and never answered again",
+                    "requestBody": body("VarInput", true),
+                    "responses": ok(json!({"$ref": "#/components/schemas/Variable"}), &[400, 401, 403, 404, 413, 415, 421])
+                },
+                "delete": {
+                    "operationId": "deleteVariable", "parameters": var_params, "summary": "Remove a variable from exactly this scope",
+                    "responses": {"204": {"description": "Removed"}, "401": problem_responses(&[401])["401"], "404": problem_responses(&[404])["404"]}
+                }
+            },
             "/v1/json/find": {"post": {
                 "operationId": "jsonFind", "summary": "Find a key anywhere in a document",
                 "requestBody": body("FindInput", true),
@@ -159,7 +178,17 @@ pub fn document(base_url: &str) -> Value {
                     "body": {"type": "string", "description": "A raw text body; set its Content-Type in headers"},
                     "find": {"type": "string", "description": "A key to find anywhere in the JSON response, e.g. joinURL"},
                     "path": {"type": "string", "description": "A JSONPath query on the JSON response"},
+                    "all": {"type": "boolean", "default": false, "description": "With find or path: `found` is every match as a list"},
+                    "set": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Variables to store from a 2xx JSON answer: name → a key found anywhere, or a JSONPath starting with $", "examples": [{"mid": "meetingid"}]},
                     "timeout_ms": {"type": "integer", "default": 60000}
+                }},
+                "VarInput": {"type": "object", "required": ["value"], "additionalProperties": false, "properties": {
+                    "value": {"type": "string"}, "secret": {"type": "boolean", "default": false}
+                }},
+                "Variable": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "service": {"type": ["string", "null"]},
+                    "secret": {"type": "boolean"}, "value": {"type": ["string", "null"], "description": "null for a secret variable"},
+                    "updated_at": {"type": "integer", "description": "Unix ms"}
                 }},
                 "Match": {"type": "object", "properties": {"path": {"type": "string"}, "value": {}}},
                 "CallOutput": {"type": "object", "required": ["status", "headers", "body"], "properties": {
@@ -170,6 +199,7 @@ pub fn document(base_url: &str) -> Value {
                     "body_base64": {"type": "string", "description": "A binary body"},
                     "found": {"description": "With find or path: the first match, null when none"},
                     "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+                    "set": {"type": "object", "additionalProperties": {"type": "string"}, "description": "With set: each variable stored and its value"},
                     "url": {"type": "string"}, "duration_ms": {"type": "integer"},
                     "history_id": {"type": ["integer", "null"]}
                 }},

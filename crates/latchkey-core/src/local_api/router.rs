@@ -8,7 +8,7 @@ use super::state::ApiState;
 use super::MAX_BODY_BYTES;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 use std::sync::Arc;
 
@@ -50,6 +50,21 @@ pub const ROUTES: &[Route] = &[
         make: || post(handlers::call),
     },
     Route {
+        method: "GET",
+        path: "/v1/vars/{name}",
+        make: || get(handlers::get_var),
+    },
+    Route {
+        method: "PUT",
+        path: "/v1/vars/{name}",
+        make: || put(handlers::put_var),
+    },
+    Route {
+        method: "DELETE",
+        path: "/v1/vars/{name}",
+        make: || delete(handlers::delete_var),
+    },
+    Route {
         method: "POST",
         path: "/v1/json/find",
         make: || post(handlers::json_find),
@@ -62,10 +77,20 @@ pub const ROUTES: &[Route] = &[
 ];
 
 pub fn router(state: Arc<ApiState>) -> Router {
-    let mut router = Router::new();
+    // One method router per path (a path may serve several methods).
+    let mut by_path: Vec<(&str, MethodRouter<Arc<ApiState>>)> = Vec::new();
     for route in ROUTES {
-        let methods = (route.make)().fallback(method_not_allowed);
-        router = router.route(route.path, methods);
+        match by_path.iter_mut().find(|(path, _)| *path == route.path) {
+            Some((_, methods)) => {
+                let taken = std::mem::replace(methods, MethodRouter::new());
+                *methods = taken.merge((route.make)());
+            }
+            None => by_path.push((route.path, (route.make)())),
+        }
+    }
+    let mut router = Router::new();
+    for (path, methods) in by_path {
+        router = router.route(path, methods.fallback(method_not_allowed));
     }
     router
         .fallback(no_such_route)

@@ -17,6 +17,7 @@ mod saved;
 mod secret;
 mod service;
 pub mod user;
+mod variable;
 
 pub use auth_types::{AuthKind, ClientAuth, PkceMode, TokenPlacement};
 pub(crate) use history::NewHistory;
@@ -35,3 +36,4 @@ pub use saved::{ExtractedValue, Extractor, SavedRequest, SavedRequestInput};
 pub use secret::Secret;
 pub use service::{RemovedService, Service, ServiceInput, ServiceSpec};
 pub use user::{IdentityClaims, User, UserInput, UserStatus};
+pub use variable::Variable;

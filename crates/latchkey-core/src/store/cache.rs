@@ -2,7 +2,7 @@
 //! secret, the API key's hash, history limits), kept in memory between
 //! changes. A dedicated connection watches `PRAGMA data_version`, which
 //! moves when any connection or process commits; only then is the change
-//! counter (kept by schema 8's triggers on the tables these reads come
+//! counter (kept by schema 9's triggers on the tables these reads come
 //! from) read, and the cache is dropped when it moved. History commits move
 //! the data version but not the counter, so they leave the cache alone.
 

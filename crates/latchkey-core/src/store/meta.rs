@@ -8,6 +8,9 @@ use rusqlite::{Connection, OptionalExtension};
 pub const DATABASE_ID: &str = "database_id";
 /// A constant sealed with the data key, to tell a wrong key from a lost one.
 pub const KEY_CHECK: &str = "key_check";
+/// The key file the person chose (from the window) instead of the OS keyring;
+/// the app and the CLI both read it, so the choice holds for both.
+pub const KEY_FILE: &str = "key_file";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
@@ -44,7 +47,8 @@ pub fn sealed_value_count(conn: &Connection) -> Result<i64> {
               + (SELECT count(*) FROM services WHERE api_key_sealed IS NOT NULL)
               + (SELECT count(*) FROM credentials)
               + (SELECT count(*) FROM service_tokens)
-              + (SELECT count(*) FROM pending_authorizations WHERE pkce_verifier_sealed IS NOT NULL)",
+              + (SELECT count(*) FROM pending_authorizations WHERE pkce_verifier_sealed IS NOT NULL)
+              + (SELECT count(*) FROM variables WHERE secret = 1)",
         [],
         |row| row.get(0),
     )?)
@@ -62,7 +66,8 @@ pub fn discard_sealed_values(conn: &Connection) -> Result<i64> {
          DELETE FROM pending_authorizations;
          UPDATE services SET client_secret_sealed = NULL
            WHERE client_secret_sealed IS NOT NULL;
-         UPDATE services SET api_key_sealed = NULL WHERE api_key_sealed IS NOT NULL;",
+         UPDATE services SET api_key_sealed = NULL WHERE api_key_sealed IS NOT NULL;
+         DELETE FROM variables WHERE secret = 1;",
     )?;
     conn.execute("DELETE FROM meta WHERE key = ?1", [KEY_CHECK])?;
     Ok(count)

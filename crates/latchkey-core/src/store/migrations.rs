@@ -20,7 +20,8 @@ pub const MIGRATIONS: &[M<'static>] = &[
         "migrations/0006_authorization_response_issuer.sql"
     )),
     M::up(include_str!("migrations/0007_operations.sql")).foreign_key_check(),
-    M::up(include_str!("migrations/0008_change_counter.sql")),
+    M::up(include_str!("migrations/0008_variables.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0009_change_counter.sql")),
 ];
 
 /// The schema version this build writes.

@@ -19,6 +19,7 @@ pub mod service_tokens;
 pub mod services;
 pub(crate) mod sql_enum;
 pub mod users;
+pub mod variables;
 pub mod watch;
 
 pub use connection::{Store, DATABASE_FILE};

@@ -6,11 +6,15 @@
 use super::data_key::DataKey;
 use crate::error::{Error, Result};
 use crate::keyring_probe::{self, KEYRING_SERVICE};
+use crate::store::{meta, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Opts into a key file instead of the OS keyring.
 pub const KEY_FILE_ENV: &str = "LATCHKEY_KEY_FILE";
+
+/// The key file the window's opt-in creates, inside the data directory.
+pub const KEY_FILE_NAME: &str = "data.key";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
@@ -27,6 +31,19 @@ impl KeySource {
             Some(path) => KeySource::File(PathBuf::from(path)),
             None => KeySource::Keyring,
         }
+    }
+
+    /// Where this database's key is kept: `LATCHKEY_KEY_FILE` when set, else
+    /// the key file chosen from the window (stored in the database), else
+    /// the OS keyring.
+    pub fn configured(store: &Store) -> Result<Self> {
+        if let source @ KeySource::File(_) = Self::from_env() {
+            return Ok(source);
+        }
+        Ok(match store.read(|conn| meta::get(conn, meta::KEY_FILE))? {
+            Some(path) if !path.is_empty() => KeySource::File(PathBuf::from(path)),
+            _ => KeySource::Keyring,
+        })
     }
 
     /// The keyring user name of a database's data key.

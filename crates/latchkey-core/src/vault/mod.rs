@@ -6,7 +6,7 @@ mod data_key;
 mod key_source;
 
 pub use crate::model::Secret;
-pub use key_source::KeySource;
+pub use key_source::{KeySource, KEY_FILE_NAME};
 
 use crate::error::{Error, Result};
 use crate::store::{meta, Store};
@@ -98,20 +98,34 @@ impl Vault {
 /// Unlocking waits for the first secret, so listing services works without
 /// a keyring.
 pub struct VaultSlot {
-    key_source: KeySource,
+    key_source: Mutex<KeySource>,
     unlocked: Mutex<Option<Arc<Vault>>>,
 }
 
 impl VaultSlot {
     pub fn new(key_source: KeySource) -> Self {
         Self {
-            key_source,
+            key_source: Mutex::new(key_source),
             unlocked: Mutex::new(None),
         }
     }
 
-    pub fn key_source(&self) -> &KeySource {
-        &self.key_source
+    pub fn key_source(&self) -> KeySource {
+        self.key_source
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Keeps the key in `source` from now on: unlocks with it first (making
+    /// the key there when this database has none), so a failure changes
+    /// nothing.
+    pub fn switch(&self, store: &Store, source: KeySource) -> Result<()> {
+        let vault = Arc::new(Vault::unlock(store, &source)?);
+        let mut slot = self.unlocked.lock().unwrap_or_else(|p| p.into_inner());
+        *self.key_source.lock().unwrap_or_else(|p| p.into_inner()) = source;
+        *slot = Some(vault);
+        Ok(())
     }
 
     /// The unlocked vault, unlocking (or creating the key) on first use.
@@ -120,7 +134,7 @@ impl VaultSlot {
         if let Some(vault) = slot.as_ref() {
             return Ok(Arc::clone(vault));
         }
-        let vault = Arc::new(Vault::unlock(store, &self.key_source)?);
+        let vault = Arc::new(Vault::unlock(store, &self.key_source())?);
         *slot = Some(Arc::clone(&vault));
         drop(slot);
         // Requests stored readable by an older Latchkey are sealed now; a

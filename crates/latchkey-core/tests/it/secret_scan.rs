@@ -23,6 +23,7 @@ const RAW_SECRET: &str = "raw-client-SECRET-5a6b7c8d";
 const API_KEY: &str = "apikey-SECRET-0f1e2d3c4b";
 const SAVED_SECRET: &str = "saved-header-SECRET-77aa88";
 const SAVED_PASSWORD: &str = "saved-PASSWORD-99bb00";
+const VARIABLE_SECRET: &str = "variable-SECRET-3c4d5e6f";
 
 /// More API on loopback: an echo, a 3 MB answer that embeds the caller's
 /// Authorization header, and a form-encoded token answer.
@@ -218,6 +219,30 @@ async fn no_secret_is_readable_anywhere_under_the_data_dir() {
     let bearer = echoed["echo"].as_str().unwrap().to_string();
     assert!(bearer.starts_with("Bearer "), "{bearer}");
     secrets.push(bearer.trim_start_matches("Bearer ").to_string());
+
+    // A secret variable used where nothing marks it sensitive: a plain
+    // header, the query and a JSON body, sent to the echoing API.
+    app.set_secret_variable(Some("svc"), "trace", &Secret::new(VARIABLE_SECRET))
+        .unwrap();
+    let mut traced = request("POST", &format!("http://{extra}/echo?t={{{{trace}}}}"));
+    traced.headers = vec![Param {
+        name: "X-Trace".into(),
+        value: "{{trace}}".into(),
+    }];
+    traced.body = RequestBody::Json {
+        text: r#"{"note":"{{trace}}"}"#.into(),
+    };
+    app.send(
+        &SendRequest {
+            service: Some("svc".into()),
+            request: traced,
+            ..Default::default()
+        },
+        &cancel,
+    )
+    .await
+    .unwrap();
+    secrets.push(VARIABLE_SECRET.to_string());
 
     // A raw body with a secret through the local API.
     let api_key = app.enable_api_key().unwrap().unwrap();

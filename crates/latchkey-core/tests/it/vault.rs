@@ -188,3 +188,41 @@ fn a_different_key_is_reported_not_crashed_on() {
     assert_eq!(err.code(), ErrorCode::SecretsLost);
     assert!(err.to_string().contains("holds a different key"), "{err}");
 }
+
+#[test]
+fn the_key_file_opt_in_is_refused_while_secrets_are_sealed_with_the_keyring() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let app = Latchkey::open_with(Some(&data), KeySource::Keyring).unwrap();
+    app.create_service(&with_secret("goto")).unwrap();
+
+    let err = app.use_key_file().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeyFile);
+    assert!(err.to_string().contains("start the keyring"), "{err}");
+    assert_eq!(app.key_source(), KeySource::Keyring, "nothing changed");
+    assert!(!data.join("data.key").exists());
+    assert_eq!(
+        app.client_secret("goto").unwrap().unwrap().expose(),
+        KNOWN_SECRET
+    );
+}
+
+#[test]
+fn after_the_key_file_opt_in_secrets_are_sealed_with_the_file_and_survive_a_reopen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let app = Latchkey::open_with(Some(&data), KeySource::Keyring).unwrap();
+    app.create_service(&crate::support::valid_input("plain"))
+        .unwrap();
+    let key_file = app.use_key_file().unwrap();
+    app.create_service(&with_secret("goto")).unwrap();
+    drop(app);
+
+    // A fresh open (as the CLI does) finds the choice in the database.
+    let again = Latchkey::open(Some(&data)).unwrap();
+    assert_eq!(again.key_source(), KeySource::File(key_file));
+    assert_eq!(
+        again.client_secret("goto").unwrap().unwrap().expose(),
+        KNOWN_SECRET
+    );
+}

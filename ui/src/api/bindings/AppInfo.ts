@@ -7,10 +7,19 @@ export type AppInfo = {
  */
 version: string, 
 /**
+ * The git commit it was built from (12 hex digits), or `unknown`.
+ */
+commit: string, 
+/**
  * The absolute data directory in use.
  */
 data_dir: string, 
 /**
  * Whether the OS keyring can be reached, and why not when it cannot.
  */
-keyring: KeyringStatus, };
+keyring: KeyringStatus, 
+/**
+ * The file that holds the data key when the person chose one (or set
+ * `LATCHKEY_KEY_FILE`) instead of the keyring.
+ */
+key_file: string | null, };
