@@ -5,11 +5,8 @@
 mod api_access;
 mod auth;
 mod curl_as;
-<<<<<<< HEAD
 mod history_writer;
-=======
 mod key_file;
->>>>>>> main
 mod requests;
 mod send_as;
 mod services;
@@ -54,17 +51,13 @@ impl Latchkey {
     /// [`Latchkey::open`] with an explicit place for the data key.
     pub fn open_with(data_dir: Option<&Path>, key_source: KeySource) -> Result<Self> {
         let data_dir = DataDir::resolve(data_dir)?;
-<<<<<<< HEAD
-        let store = Arc::new(Store::open(&data_dir)?);
-        Ok(Self {
-=======
         let store = Store::open(&data_dir)?;
         Ok(Self::from_parts(data_dir, store, key_source))
     }
 
     fn from_parts(data_dir: DataDir, store: Store, key_source: KeySource) -> Self {
+        let store = Arc::new(store);
         Self {
->>>>>>> main
             data_dir,
             history: history_writer::HistoryWriter::new(Arc::clone(&store)),
             store,
