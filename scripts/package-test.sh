@@ -79,13 +79,18 @@ cat >"$work/as-user.sh" <<'INNER'
 set -euo pipefail
 data="$1" shot="$2"
 export LATCHKEY_DATA_DIR="$data"
-/usr/bin/latchkey info | sed 's/^/  /'
-/usr/bin/latchkey info | grep -q '^keyring   ok:' || { echo "the installed CLI cannot reach the keyring" >&2; exit 1; }
+# Outputs are read whole before they are searched: `grep -q` in a pipe closes
+# it at the first match and the writer would then fail on a broken pipe.
+info="$(/usr/bin/latchkey info)"
+sed 's/^/  /' <<<"$info"
+grep -q '^keyring   ok:' <<<"$info" || { echo "the installed CLI cannot reach the keyring" >&2; exit 1; }
 secret="package-test-secret-$RANDOM$RANDOM"
 printf '%s\n' "$secret" | /usr/bin/latchkey service add demo \
   --authorize-url https://auth.example.com/authorize --token-url https://auth.example.com/token \
   --client-id demo-client --client-secret-stdin >/dev/null
-/usr/bin/latchkey service export demo --with-secrets 2>/dev/null | grep -qF "$secret" ||
+exported="$(/usr/bin/latchkey service export demo --with-secrets 2>/dev/null)" ||
+  { echo "the installed CLI could not export the service with its secret" >&2; exit 1; }
+grep -qF "$secret" <<<"$exported" ||
   { echo "the installed CLI did not read back the secret it sealed" >&2; exit 1; }
 echo "  a client secret was sealed with the keyring and read back"
 
