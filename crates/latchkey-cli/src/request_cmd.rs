@@ -248,6 +248,7 @@ fn send_request(args: &RequestArgs) -> Result<SendRequest> {
         },
         options,
         source: HistorySource::Cli,
+        progress_id: None,
     })
 }
 

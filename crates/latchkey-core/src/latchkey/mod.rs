@@ -17,7 +17,7 @@ mod watch;
 
 pub use api_access::{ApiKeyStatus, LocalApiSettings, DEFAULT_PORT};
 pub use auth::DEFAULT_LOGIN_TIMEOUT;
-pub use requests::{SendRequest, Sent};
+pub use requests::{SendProgress, SendRequest, Sent};
 pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
 pub use watch::{ModelChanged, ModelKind, ModelWatch};
 
@@ -35,6 +35,7 @@ pub struct Latchkey {
     vault: VaultSlot,
     history: history_writer::HistoryWriter,
     auth: crate::oauth::AuthState,
+    progress: tokio::sync::broadcast::Sender<SendProgress>,
 }
 
 impl Latchkey {
@@ -63,6 +64,8 @@ impl Latchkey {
             store,
             vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
+            // A lagging window skips reports; only the latest count matters.
+            progress: tokio::sync::broadcast::channel(16).0,
         }
     }
 
