@@ -170,6 +170,10 @@ impl Latchkey {
             complete::exchange(&self.oauth(), &svc, &usr, &state, &code, iss).await
         }
         .await;
+        if result.is_ok() {
+            // The listener waiting for this login's redirect has nothing left to catch.
+            self.cancel_login(service, user);
+        }
         self.report(service, user, &result);
         result
     }

@@ -7,6 +7,7 @@ mod auth;
 mod curl_as;
 mod history_writer;
 mod key_file;
+mod logins;
 mod requests;
 mod send_as;
 mod services;
@@ -35,6 +36,8 @@ pub struct Latchkey {
     vault: VaultSlot,
     history: history_writer::HistoryWriter,
     auth: crate::oauth::AuthState,
+    /// Logins waiting for the provider, whoever started them.
+    logins: logins::LoginRegistry,
 }
 
 impl Latchkey {
@@ -63,6 +66,7 @@ impl Latchkey {
             store,
             vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
+            logins: logins::LoginRegistry::default(),
         }
     }
 

@@ -126,27 +126,17 @@ pub async fn login_link(
         )
         .into());
     }
-    let key = (service.clone(), user.clone());
-    // A new link replaces the user's older one: stop its listener first so
-    // a fixed redirect port is free again (awaited: the port closes on drop).
-    let old = state.logins().remove(&key);
-    if let Some(task) = old {
-        task.abort();
-        let _ = task.await;
-    }
-    let pending = state.app.begin_authorization(&service, &user).await?;
-    let link = pending.link().clone();
-    let app = Arc::clone(&state.app);
-    let task = tokio::spawn(async move {
-        // The outcome reaches the browser page, the user's status and the
-        // auth events; nobody here waits for it.
-        let _ = app
-            .finish_authorization(pending, Duration::from_secs(timeout_secs))
-            .await;
-    });
-    let mut logins = state.logins();
-    logins.retain(|_, t| !t.is_finished());
-    logins.insert(key, task);
+    // Replaces the user's earlier login, also one started in the window.
+    // A login started here stops with this server.
+    let link = state
+        .app
+        .start_login(
+            &service,
+            &user,
+            Duration::from_secs(timeout_secs),
+            Some(state.cancel.child_token()),
+        )
+        .await?;
     Ok(Json(LoginLinkOutput {
         url: link.url,
         redirect_uri: link.redirect_uri,

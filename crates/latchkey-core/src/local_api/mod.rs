@@ -27,7 +27,7 @@ use crate::latchkey::Latchkey;
 use state::ApiState;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::task::JoinHandle;
 
 /// The largest request body accepted (413 above).
@@ -79,7 +79,6 @@ impl Server {
             port: addr.port(),
             base_url: format!("http://{addr}"),
             cancel: CancellationToken::new(),
-            logins: Mutex::new(Default::default()),
         });
         Ok(Self {
             listener,
@@ -106,13 +105,12 @@ impl Server {
         let stopping = async move {
             shutdown.await;
             state.cancel.cancel();
-            state.abort_logins();
         };
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(stopping)
             .await
             .map_err(|e| Error::Internal(format!("the local API stopped: {e}")));
-        self.state.abort_logins();
+        self.state.cancel.cancel();
         result
     }
 
