@@ -76,6 +76,17 @@ pub enum Error {
     #[error("{0}")]
     NeedsReauth(String),
 
+    /// The user has no tokens (never signed in, or signed out), so nothing
+    /// can be sent as them. Its code is `needs_reauth`: the way out is the
+    /// same, sign in; each front end can name its own way from the fields.
+    #[error("user `{user}` of service `{service}` is not authorized yet (status {status}): authorize first with `latchkey authorize {service} {user}`")]
+    NotAuthorized {
+        service: String,
+        user: String,
+        /// The user's status as stored (`new`, `revoked`).
+        status: String,
+    },
+
     /// A wait ran out: a server that did not answer, or a login never finished.
     #[error("{0}")]
     Timeout(String),
@@ -148,7 +159,7 @@ impl Error {
             Error::Network { .. } => ErrorCode::Network,
             Error::Provider(_) => ErrorCode::ProviderError,
             Error::Internal(_) => ErrorCode::Internal,
-            Error::NeedsReauth(_) => ErrorCode::NeedsReauth,
+            Error::NeedsReauth(_) | Error::NotAuthorized { .. } => ErrorCode::NeedsReauth,
             Error::Timeout(_) => ErrorCode::Timeout,
             Error::AuthorizationFailed(_) => ErrorCode::AuthorizationFailed,
             Error::Cancelled(_) => ErrorCode::Cancelled,

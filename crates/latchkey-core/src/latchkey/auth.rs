@@ -345,6 +345,15 @@ fn who(user: &User) -> String {
 fn clone_error(err: &Error) -> Error {
     match err {
         Error::NeedsReauth(m) => Error::NeedsReauth(m.clone()),
+        Error::NotAuthorized {
+            service,
+            user,
+            status,
+        } => Error::NotAuthorized {
+            service: service.clone(),
+            user: user.clone(),
+            status: status.clone(),
+        },
         Error::Timeout(m) => Error::Timeout(m.clone()),
         Error::AuthorizationFailed(m) => Error::AuthorizationFailed(m.clone()),
         Error::InvalidInput(m) => Error::InvalidInput(m.clone()),

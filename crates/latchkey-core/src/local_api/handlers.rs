@@ -201,22 +201,6 @@ pub async fn call(
     Path((service, user)): Path<(String, String)>,
     ApiJson(input): ApiJson<CallInput>,
 ) -> Answer<CallOutput> {
-    let (svc, usr) = state.app.service_user(&service, &user)?;
-    let per_user = matches!(
-        svc.spec.auth_kind,
-        AuthKind::AuthorizationCode | AuthKind::DeviceCode
-    );
-    if per_user && matches!(usr.status, UserStatus::New | UserStatus::Revoked) {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "needs_reauth",
-            "The user must authorize first",
-            format!(
-                "user `{user}` of service `{service}` has no tokens (status {}): POST /v1/services/{service}/users/{user}/login-link and open the link",
-                serde_json::to_value(usr.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-            ),
-        ));
-    }
     if input.find.is_some() && input.path.is_some() {
         return Err(Problem::bad_request("give `find` or `path`, not both"));
     }

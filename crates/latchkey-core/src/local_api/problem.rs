@@ -136,8 +136,15 @@ impl From<Error> for Problem {
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_else(|| "internal".into());
         let mut problem = Problem::new(status, &code_text, title, err.to_string());
-        if let Error::Validation(fields) = err {
-            problem.errors = fields;
+        match err {
+            Error::Validation(fields) => problem.errors = fields,
+            Error::NotAuthorized { service, user, .. } => {
+                problem.title = "The user must authorize first";
+                problem.detail.push_str(&format!(
+                    "; over this API, POST /v1/services/{service}/users/{user}/login-link and open the link"
+                ));
+            }
+            _ => {}
         }
         problem
     }

@@ -443,3 +443,49 @@ async fn a_change_made_elsewhere_is_seen_by_the_next_send() {
         5
     );
 }
+
+/// Whichever front end sends, a user who never signed in is refused before
+/// anything goes out, with the way to sign in.
+#[tokio::test]
+async fn a_user_who_has_not_authorized_is_told_to_authorize_first() {
+    let addr = echo_server().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let app = setup(tmp.path(), addr);
+    let send = SendRequest {
+        service: Some("echo".into()),
+        user: Some("alice".into()),
+        request: RequestSpec {
+            method: "GET".into(),
+            url: "/me".into(),
+            ..RequestSpec::default()
+        },
+        ..SendRequest::default()
+    };
+    let err = app
+        .send(&send, &CancellationToken::new())
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), ErrorCode::NeedsReauth);
+    assert_eq!(
+        err.to_string(),
+        "user `alice` of service `echo` is not authorized yet (status new): \
+         authorize first with `latchkey authorize echo alice`"
+    );
+    assert!(matches!(
+        err,
+        latchkey_core::Error::NotAuthorized { ref service, ref user, ref status }
+            if service == "echo" && user == "alice" && status == "new"
+    ));
+    // Asking for the token directly says the same.
+    let err = app
+        .access_token("echo", "alice", false)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), ErrorCode::NeedsReauth);
+    assert!(
+        err.to_string().contains("`latchkey authorize echo alice`"),
+        "{err}"
+    );
+}
