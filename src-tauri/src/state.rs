@@ -7,13 +7,14 @@ use latchkey_core::http::CancellationToken;
 use latchkey_core::json::{CacheLimits, JsonDocumentCache};
 use latchkey_core::local_api::ServerHandle;
 use latchkey_core::oauth::AuthEvent;
-use latchkey_core::{ErrorPayload, Latchkey, ModelChanged, ModelWatch};
+use latchkey_core::{ErrorPayload, Latchkey, ModelChanged, ModelWatch, SendProgress};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 type EventSink = Arc<dyn Fn(AuthEvent) + Send + Sync>;
 type ModelSink = Arc<dyn Fn(ModelChanged) + Send + Sync>;
+type ProgressSink = Arc<dyn Fn(SendProgress) + Send + Sync>;
 
 /// How often the database is checked for changes made by other processes:
 /// the window shows them within this, without needing focus.
@@ -25,6 +26,8 @@ pub struct AppState {
     sink: EventSink,
     /// Forwards "the database changed" to the window.
     model_sink: ModelSink,
+    /// Forwards how much of an answer in flight has arrived.
+    progress_sink: ProgressSink,
     model_watch: Mutex<Option<ModelWatch>>,
     /// Requests in flight, by the id the window gave them, for Cancel.
     sends: Mutex<HashMap<String, CancellationToken>>,
@@ -39,11 +42,13 @@ impl AppState {
     pub fn new(
         sink: impl Fn(AuthEvent) + Send + Sync + 'static,
         model_sink: impl Fn(ModelChanged) + Send + Sync + 'static,
+        progress_sink: impl Fn(SendProgress) + Send + Sync + 'static,
     ) -> Self {
         Self {
             latchkey: Mutex::new(None),
             sink: Arc::new(sink),
             model_sink: Arc::new(model_sink),
+            progress_sink: Arc::new(progress_sink),
             model_watch: Mutex::new(None),
             sends: Mutex::new(HashMap::new()),
             documents: Arc::new(JsonDocumentCache::new(CacheLimits::default())),
@@ -69,18 +74,11 @@ impl AppState {
     }
 
     fn forward_events(&self, core: &Latchkey) {
-        let mut events = core.subscribe_auth_events();
-        let sink = Arc::clone(&self.sink);
-        tauri::async_runtime::spawn(async move {
-            use tokio::sync::broadcast::error::RecvError;
-            loop {
-                match events.recv().await {
-                    Ok(event) => sink(event),
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => break,
-                }
-            }
-        });
+        forward(core.subscribe_auth_events(), Arc::clone(&self.sink));
+        forward(
+            core.subscribe_send_progress(),
+            Arc::clone(&self.progress_sink),
+        );
     }
 
     /// Replaces the running API server (stopping the old one first).
@@ -125,4 +123,22 @@ impl AppState {
         let sends = self.sends.lock().unwrap_or_else(|p| p.into_inner());
         sends.get(id).map(CancellationToken::cancel).is_some()
     }
+}
+
+/// Hands each event of a core channel to `sink` until the core closes it;
+/// a window that fell behind skips what it missed.
+fn forward<T: Clone + Send + 'static>(
+    mut events: tokio::sync::broadcast::Receiver<T>,
+    sink: Arc<dyn Fn(T) + Send + Sync>,
+) {
+    tauri::async_runtime::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match events.recv().await {
+                Ok(event) => sink(event),
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
 }

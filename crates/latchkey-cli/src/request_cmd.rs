@@ -254,6 +254,7 @@ fn send_request(args: &RequestArgs) -> Result<SendRequest> {
         },
         options,
         source: HistorySource::Cli,
+        progress_id: None,
     })
 }
 

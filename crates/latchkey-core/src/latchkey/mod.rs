@@ -18,7 +18,7 @@ mod watch;
 
 pub use api_access::{ApiKeyStatus, LocalApiSettings, DEFAULT_PORT};
 pub use auth::DEFAULT_LOGIN_TIMEOUT;
-pub use requests::{SendRequest, Sent};
+pub use requests::{SendProgress, SendRequest, Sent};
 pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
 pub use watch::{ModelChanged, ModelKind, ModelWatch};
 
@@ -38,6 +38,7 @@ pub struct Latchkey {
     auth: crate::oauth::AuthState,
     /// Logins waiting for the provider, whoever started them.
     logins: logins::LoginRegistry,
+    progress: tokio::sync::broadcast::Sender<SendProgress>,
 }
 
 impl Latchkey {
@@ -67,6 +68,8 @@ impl Latchkey {
             vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
             logins: logins::LoginRegistry::default(),
+            // A lagging window skips reports; only the latest count matters.
+            progress: tokio::sync::broadcast::channel(16).0,
         }
     }
 

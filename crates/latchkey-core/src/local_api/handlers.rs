@@ -223,6 +223,7 @@ pub async fn call(
         request,
         options,
         source: HistorySource::Api,
+        progress_id: None,
     };
     let cancel = state.cancel.child_token();
     let slug = send.service.clone();
