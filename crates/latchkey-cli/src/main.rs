@@ -158,7 +158,7 @@ fn runtime() -> latchkey_core::Result<Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| latchkey_core::Error::Internal(format!("cannot start the async runtime: {e}")))
+        .map_err(latchkey_core::Error::io("cannot start the async runtime"))
 }
 
 fn run(cli: &Cli, rt: &Runtime) -> Result<(), Failure> {

@@ -73,7 +73,7 @@ impl Server {
         })?;
         let addr = listener
             .local_addr()
-            .map_err(|e| Error::Internal(format!("cannot read the bound address: {e}")))?;
+            .map_err(Error::io("cannot read the bound address"))?;
         let state = Arc::new(ApiState {
             app,
             port: addr.port(),
@@ -109,7 +109,7 @@ impl Server {
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(stopping)
             .await
-            .map_err(|e| Error::Internal(format!("the local API stopped: {e}")));
+            .map_err(Error::io("the local API stopped"));
         self.state.cancel.cancel();
         result
     }
@@ -139,9 +139,10 @@ impl ServerHandle {
     /// Stops accepting, cancels in-flight sends, and waits for the end.
     pub async fn stop(self) -> Result<()> {
         self.stop.cancel();
-        self.task
-            .await
-            .map_err(|e| Error::Internal(format!("the local API task failed: {e}")))?
+        self.task.await.map_err(|source| Error::Task {
+            what: "the local API".into(),
+            source,
+        })?
     }
 }
 

@@ -174,10 +174,11 @@ pub(crate) fn ensure_authorized(service: &Service, user: &User) -> Result<()> {
 
 fn needs_reauth(service: &Service, user: &User, why: &str) -> Error {
     let slug = &service.spec.slug;
-    Error::NeedsReauth(format!(
-        "user `{}` of service `{slug}` must authorize again ({why}): `latchkey authorize {slug} {}`",
-        user.external_id, user.external_id
-    ))
+    Error::NeedsReauth {
+        service: slug.clone(),
+        user: user.external_id.clone(),
+        reason: why.to_string(),
+    }
 }
 
 /// Marks the user `needs_reauth` (deleting nothing) and reports it.
