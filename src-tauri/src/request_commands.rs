@@ -123,8 +123,7 @@ pub fn json_ancestors(path: String) -> CmdResult<Vec<String>> {
 #[tauri::command]
 pub fn rows_to_json_text(root: BodyRow) -> CmdResult<String> {
     let value = rows_to_json(&root)?;
-    serde_json::to_string_pretty(&value)
-        .map_err(|err| Error::Internal(format!("cannot print JSON: {err}")).into())
+    serde_json::to_string_pretty(&value).map_err(|err| Error::encode("the JSON text")(err).into())
 }
 
 /// JSON text as form rows; a syntax error names its line and column.

@@ -1,6 +1,7 @@
 //! What the commands share: the core handle (opened on first use, so a broken
 //! data dir shows as an error in the window instead of a process that will
-//! not start), the logins in flight, and where core events go.
+//! not start), the requests in flight, and where core events go. Logins in
+//! flight live in the core, shared with the local API.
 
 use latchkey_core::http::CancellationToken;
 use latchkey_core::json::{CacheLimits, JsonDocumentCache};
@@ -10,7 +11,6 @@ use latchkey_core::{ErrorPayload, Latchkey, ModelChanged, ModelWatch, SendProgre
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use tauri::async_runtime::JoinHandle;
 
 type EventSink = Arc<dyn Fn(AuthEvent) + Send + Sync>;
 type ModelSink = Arc<dyn Fn(ModelChanged) + Send + Sync>;
@@ -29,8 +29,6 @@ pub struct AppState {
     /// Forwards how much of an answer in flight has arrived.
     progress_sink: ProgressSink,
     model_watch: Mutex<Option<ModelWatch>>,
-    /// Browser and device logins waiting for the provider, by (service, user).
-    logins: Mutex<HashMap<(String, String), JoinHandle<()>>>,
     /// Requests in flight, by the id the window gave them, for Cancel.
     sends: Mutex<HashMap<String, CancellationToken>>,
     /// Parsed response bodies the tree pages through.
@@ -52,7 +50,6 @@ impl AppState {
             model_sink: Arc::new(model_sink),
             progress_sink: Arc::new(progress_sink),
             model_watch: Mutex::new(None),
-            logins: Mutex::new(HashMap::new()),
             sends: Mutex::new(HashMap::new()),
             documents: Arc::new(JsonDocumentCache::new(CacheLimits::default())),
             api: tokio::sync::Mutex::new(None),
@@ -82,14 +79,6 @@ impl AppState {
             core.subscribe_send_progress(),
             Arc::clone(&self.progress_sink),
         );
-    }
-
-    /// Remembers a login task, cancelling any earlier one for the same user.
-    pub fn track_login(&self, service: &str, user: &str, task: JoinHandle<()>) {
-        let mut logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(old) = logins.insert((service.into(), user.into()), task) {
-            old.abort();
-        }
     }
 
     /// Replaces the running API server (stopping the old one first).
@@ -133,18 +122,6 @@ impl AppState {
     pub fn cancel_send(&self, id: &str) -> bool {
         let sends = self.sends.lock().unwrap_or_else(|p| p.into_inner());
         sends.get(id).map(CancellationToken::cancel).is_some()
-    }
-
-    /// Cancels a waiting login; dropping it closes the loopback port.
-    pub fn cancel_login(&self, service: &str, user: &str) -> bool {
-        let mut logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
-        match logins.remove(&(service.to_string(), user.to_string())) {
-            Some(task) => {
-                task.abort();
-                true
-            }
-            None => false,
-        }
     }
 }
 

@@ -60,10 +60,10 @@ pub(crate) async fn read_body(
     let expected = response.content_length();
     let mut throttle = progress.map(|report| Throttle::new(report, expected));
     let io_error = |e: std::io::Error| {
-        Error::Internal(format!(
-            "cannot save the response body in {}: {e}",
+        Error::io(format!(
+            "cannot save the response body in {}",
             dir.display()
-        ))
+        ))(e)
     };
     let mut inline = Vec::new();
     let mut head = Vec::new();

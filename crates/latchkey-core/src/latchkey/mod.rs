@@ -7,6 +7,7 @@ mod auth;
 mod curl_as;
 mod history_writer;
 mod key_file;
+mod logins;
 mod requests;
 mod send_as;
 mod services;
@@ -35,6 +36,8 @@ pub struct Latchkey {
     vault: VaultSlot,
     history: history_writer::HistoryWriter,
     auth: crate::oauth::AuthState,
+    /// Logins waiting for the provider, whoever started them.
+    logins: logins::LoginRegistry,
     progress: tokio::sync::broadcast::Sender<SendProgress>,
 }
 
@@ -64,6 +67,7 @@ impl Latchkey {
             store,
             vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
+            logins: logins::LoginRegistry::default(),
             // A lagging window skips reports; only the latest count matters.
             progress: tokio::sync::broadcast::channel(16).0,
         }

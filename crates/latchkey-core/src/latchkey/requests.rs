@@ -265,7 +265,7 @@ impl Latchkey {
                 "history limits must be above zero".into(),
             ));
         }
-        let text = serde_json::to_string(limits).map_err(|e| Error::Internal(e.to_string()))?;
+        let text = serde_json::to_string(limits).map_err(Error::encode("the history limits"))?;
         self.store
             .write(|tx| meta::set(tx, HISTORY_LIMITS_KEY, &text))
     }
