@@ -94,11 +94,12 @@ screenshots: ui
 	mkdir -p docs/screenshots
 	cp target/e2e-artifacts/*-light.png target/e2e-artifacts/*-dark.png docs/screenshots/
 
-# The response explorer on a 50 MB answer in the real app (not part of make test).
+# The response explorer on 20 and 50 MB answers in the release app, what
+# ships (not part of make test). The same release build as make package's.
 bench-explorer: ui
-	cargo build -p latchkey-desktop -p latchkey-cli --locked
-	$(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
-		cargo test -p latchkey-e2e --locked --test bench_explorer -- --ignored --nocapture
+	cargo build --release -p latchkey-desktop -p latchkey-cli --locked --features latchkey-desktop/custom-protocol
+	LATCHKEY_E2E_PROFILE=release $(KEYRING) xvfb-run -a -s "-screen 0 1280x820x24" \
+		cargo test -p latchkey-e2e --locked --test bench_explorer -- --ignored --nocapture --test-threads=1
 
 # The release app idle with a service open vs a bare Tauri 2 window, same run:
 # CPU and PSS over all processes, binary sizes (not part of make test).

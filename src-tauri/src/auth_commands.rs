@@ -20,15 +20,9 @@ pub async fn start_authorization<R: Runtime>(
     user: String,
 ) -> CmdResult<LoginLink> {
     let core = state.latchkey()?;
-    let pending = core.begin_authorization(&service, &user).await?;
-    let link = pending.link().clone();
-    let task = tauri::async_runtime::spawn(async move {
-        // Success and failure are reported by the core's events.
-        let _ = core
-            .finish_authorization(pending, DEFAULT_LOGIN_TIMEOUT)
-            .await;
-    });
-    state.track_login(&service, &user, task);
+    let link = core
+        .start_login(&service, &user, DEFAULT_LOGIN_TIMEOUT, None)
+        .await?;
     app.opener()
         .open_url(&link.url, None::<&str>)
         .map_err(|err| {
@@ -41,8 +35,12 @@ pub async fn start_authorization<R: Runtime>(
 
 /// Stops waiting for a browser or device login.
 #[tauri::command]
-pub fn cancel_authorization(state: State<'_, AppState>, service: String, user: String) -> bool {
-    state.cancel_login(&service, &user)
+pub fn cancel_authorization(
+    state: State<'_, AppState>,
+    service: String,
+    user: String,
+) -> CmdResult<bool> {
+    Ok(state.latchkey()?.cancel_login(&service, &user))
 }
 
 /// Completes a login from a redirect URL (or bare code) the person pasted,
@@ -55,9 +53,7 @@ pub async fn complete_pasted(
     text: String,
 ) -> CmdResult<User> {
     let core = state.latchkey()?;
-    let done = core.complete_from_pasted(&service, &user, &text).await?;
-    state.cancel_login(&service, &user);
-    Ok(done)
+    Ok(core.complete_from_pasted(&service, &user, &text).await?)
 }
 
 /// Starts the device grant: returns the code to show; polls in the background.
@@ -68,13 +64,7 @@ pub async fn start_device_authorization(
     user: String,
 ) -> CmdResult<DevicePrompt> {
     let core = state.latchkey()?;
-    let pending = core.start_device_authorization(&service, &user).await?;
-    let prompt = pending.prompt().clone();
-    let task = tauri::async_runtime::spawn(async move {
-        let _ = core.finish_device_authorization(pending).await;
-    });
-    state.track_login(&service, &user, task);
-    Ok(prompt)
+    Ok(core.start_device_login(&service, &user, None).await?)
 }
 
 /// Refreshes the user's access token now (single-flight with every other caller).

@@ -144,8 +144,7 @@ pub async fn remove_user(
 pub async fn export_services(state: State<'_, AppState>, slugs: Vec<String>) -> CmdResult<String> {
     with_core(state, move |core| {
         let document = core.export_services(&slugs, false)?;
-        serde_json::to_string_pretty(&document)
-            .map_err(|err| Error::Internal(format!("cannot print the export: {err}")))
+        serde_json::to_string_pretty(&document).map_err(Error::encode("the export"))
     })
     .await
 }

@@ -26,11 +26,15 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .setup(|app| {
             let handle = app.handle().clone();
             let models = app.handle().clone();
+            let progress = app.handle().clone();
             app.manage(state::AppState::new(
                 move |event| forward(&handle, event),
                 // No window (closing down) is fine: nobody is left to update.
                 move |changed| {
                     let _ = models.emit("model-changed", changed);
+                },
+                move |received| {
+                    let _ = progress.emit("send-progress", received);
                 },
             ));
             let handle = app.handle().clone();

@@ -25,7 +25,8 @@ async fn on_documents<T: Send + 'static>(
     blocking(move || work(&cache)).await
 }
 
-/// Sends as the chosen user; `send_id` lets the window cancel it.
+/// Sends as the chosen user; `send_id` lets the window cancel it, and
+/// names the `send-progress` events of its body.
 #[tauri::command]
 pub async fn send_request(
     state: State<'_, AppState>,
@@ -34,7 +35,9 @@ pub async fn send_request(
 ) -> CmdResult<SendOutcome> {
     let core = state.latchkey()?;
     let cancel = state.begin_send(&send_id);
-    let outcome = core.send_for_viewer(input, &state.documents, &cancel).await;
+    let outcome = core
+        .send_for_viewer(input, Some(send_id.clone()), &state.documents, &cancel)
+        .await;
     state.end_send(&send_id);
     Ok(outcome?)
 }
@@ -120,8 +123,7 @@ pub fn json_ancestors(path: String) -> CmdResult<Vec<String>> {
 #[tauri::command]
 pub fn rows_to_json_text(root: BodyRow) -> CmdResult<String> {
     let value = rows_to_json(&root)?;
-    serde_json::to_string_pretty(&value)
-        .map_err(|err| Error::Internal(format!("cannot print JSON: {err}")).into())
+    serde_json::to_string_pretty(&value).map_err(|err| Error::encode("the JSON text")(err).into())
 }
 
 /// JSON text as form rows; a syntax error names its line and column.

@@ -1,19 +1,20 @@
 //! What the commands share: the core handle (opened on first use, so a broken
 //! data dir shows as an error in the window instead of a process that will
-//! not start), the logins in flight, and where core events go.
+//! not start), the requests in flight, and where core events go. Logins in
+//! flight live in the core, shared with the local API.
 
 use latchkey_core::http::CancellationToken;
 use latchkey_core::json::{CacheLimits, JsonDocumentCache};
 use latchkey_core::local_api::ServerHandle;
 use latchkey_core::oauth::AuthEvent;
-use latchkey_core::{ErrorPayload, Latchkey, ModelChanged, ModelWatch};
+use latchkey_core::{ErrorPayload, Latchkey, ModelChanged, ModelWatch, SendProgress};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use tauri::async_runtime::JoinHandle;
 
 type EventSink = Arc<dyn Fn(AuthEvent) + Send + Sync>;
 type ModelSink = Arc<dyn Fn(ModelChanged) + Send + Sync>;
+type ProgressSink = Arc<dyn Fn(SendProgress) + Send + Sync>;
 
 /// How often the database is checked for changes made by other processes:
 /// the window shows them within this, without needing focus.
@@ -25,9 +26,9 @@ pub struct AppState {
     sink: EventSink,
     /// Forwards "the database changed" to the window.
     model_sink: ModelSink,
+    /// Forwards how much of an answer in flight has arrived.
+    progress_sink: ProgressSink,
     model_watch: Mutex<Option<ModelWatch>>,
-    /// Browser and device logins waiting for the provider, by (service, user).
-    logins: Mutex<HashMap<(String, String), JoinHandle<()>>>,
     /// Requests in flight, by the id the window gave them, for Cancel.
     sends: Mutex<HashMap<String, CancellationToken>>,
     /// Parsed response bodies the tree pages through.
@@ -41,13 +42,14 @@ impl AppState {
     pub fn new(
         sink: impl Fn(AuthEvent) + Send + Sync + 'static,
         model_sink: impl Fn(ModelChanged) + Send + Sync + 'static,
+        progress_sink: impl Fn(SendProgress) + Send + Sync + 'static,
     ) -> Self {
         Self {
             latchkey: Mutex::new(None),
             sink: Arc::new(sink),
             model_sink: Arc::new(model_sink),
+            progress_sink: Arc::new(progress_sink),
             model_watch: Mutex::new(None),
-            logins: Mutex::new(HashMap::new()),
             sends: Mutex::new(HashMap::new()),
             documents: Arc::new(JsonDocumentCache::new(CacheLimits::default())),
             api: tokio::sync::Mutex::new(None),
@@ -72,26 +74,11 @@ impl AppState {
     }
 
     fn forward_events(&self, core: &Latchkey) {
-        let mut events = core.subscribe_auth_events();
-        let sink = Arc::clone(&self.sink);
-        tauri::async_runtime::spawn(async move {
-            use tokio::sync::broadcast::error::RecvError;
-            loop {
-                match events.recv().await {
-                    Ok(event) => sink(event),
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => break,
-                }
-            }
-        });
-    }
-
-    /// Remembers a login task, cancelling any earlier one for the same user.
-    pub fn track_login(&self, service: &str, user: &str, task: JoinHandle<()>) {
-        let mut logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(old) = logins.insert((service.into(), user.into()), task) {
-            old.abort();
-        }
+        forward(core.subscribe_auth_events(), Arc::clone(&self.sink));
+        forward(
+            core.subscribe_send_progress(),
+            Arc::clone(&self.progress_sink),
+        );
     }
 
     /// Replaces the running API server (stopping the old one first).
@@ -136,16 +123,22 @@ impl AppState {
         let sends = self.sends.lock().unwrap_or_else(|p| p.into_inner());
         sends.get(id).map(CancellationToken::cancel).is_some()
     }
+}
 
-    /// Cancels a waiting login; dropping it closes the loopback port.
-    pub fn cancel_login(&self, service: &str, user: &str) -> bool {
-        let mut logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
-        match logins.remove(&(service.to_string(), user.to_string())) {
-            Some(task) => {
-                task.abort();
-                true
+/// Hands each event of a core channel to `sink` until the core closes it;
+/// a window that fell behind skips what it missed.
+fn forward<T: Clone + Send + 'static>(
+    mut events: tokio::sync::broadcast::Receiver<T>,
+    sink: Arc<dyn Fn(T) + Send + Sync>,
+) {
+    tauri::async_runtime::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match events.recv().await {
+                Ok(event) => sink(event),
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
             }
-            None => false,
         }
-    }
+    });
 }

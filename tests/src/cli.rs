@@ -6,7 +6,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn latchkey(data_dir: &Path) -> Command {
-    latchkey_test_support::cli::command(crate::target_dir().join("debug/latchkey"), data_dir, None)
+    latchkey_test_support::cli::command(
+        crate::target_dir().join(crate::profile()).join("latchkey"),
+        data_dir,
+        None,
+    )
 }
 
 /// `latchkey service add SLUG --issuer ISSUER` (discovery) with the

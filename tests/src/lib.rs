@@ -21,12 +21,20 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
-/// The debug desktop binary that `make e2e` builds before the tests run.
+/// Which build the tests drive: `debug` (what `make e2e` builds) unless
+/// `LATCHKEY_E2E_PROFILE` names another (`release` for `make bench-explorer`,
+/// which measures what ships).
+pub fn profile() -> String {
+    std::env::var("LATCHKEY_E2E_PROFILE").unwrap_or_else(|_| "debug".into())
+}
+
+/// The desktop binary of [`profile`], built before the tests run.
 pub fn desktop_binary() -> PathBuf {
-    let path = target_dir().join("debug/latchkey-desktop");
+    let path = target_dir().join(profile()).join("latchkey-desktop");
     assert!(
         path.is_file(),
-        "{} is missing: build it first with `cargo build -p latchkey-desktop` (make e2e does)",
+        "{} is missing: build it first with `cargo build -p latchkey-desktop` (make e2e does; \
+         `make package` builds the release one)",
         path.display()
     );
     std::fs::canonicalize(&path).expect("canonical path of the desktop binary")

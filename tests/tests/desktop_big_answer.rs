@@ -1,4 +1,5 @@
-//! A 50 MB answer in the desktop app: finding a key that occurs in every one
+//! A 50 MB answer in the desktop app: while it downloads the in-flight bar
+//! counts its bytes; finding a key that occurs in every one
 //! of its items keeps the window answering, shows the count and the first
 //! match at once, and pages the rest; JSONPath does the same. The request
 //! tab starts as the authorized user, and a 401 sent without a token says
@@ -29,6 +30,48 @@ fn grouped(n: u64) -> String {
 fn assert_answers(app: &Session, when: &str) {
     if let Err(err) = app.answers_within(Duration::from_secs(1)) {
         panic!("the window did not answer within a second {when}: {err}");
+    }
+}
+
+/// Reads the in-flight bar until it goes away: each different byte count
+/// it showed, in MB, with its text.
+fn received_counts_while_in_flight(app: &Session) -> Vec<(f64, String)> {
+    let deadline = std::time::Instant::now() + BIG_WAIT;
+    let mut counts: Vec<(f64, String)> = Vec::new();
+    loop {
+        // One script reads both, so the bar cannot vanish between them.
+        let seen = app.execute(
+            "const bar = document.querySelector('[data-testid=in-flight]'); \
+             const got = document.querySelector('[data-testid=in-flight-received]'); \
+             return [bar !== null, got ? got.textContent.trim() : null];",
+            vec![],
+        );
+        if let Some(text) = seen[1].as_str() {
+            let mb = parse_mb(text).unwrap_or_else(|| panic!("no size in {text:?}"));
+            if counts.last().is_none_or(|(last, _)| *last != mb) {
+                counts.push((mb, text.to_string()));
+            }
+        }
+        if seen[0] != true {
+            return counts;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still in flight after {BIG_WAIT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// "12.3 MB of 50.0 MB received" → 12.3 (KB and B count as fractions).
+fn parse_mb(text: &str) -> Option<f64> {
+    let mut words = text.split_whitespace();
+    let n: f64 = words.next()?.parse().ok()?;
+    match words.next()? {
+        "MB" => Some(n),
+        "KB" => Some(n / 1024.0),
+        "B" => Some(n / 1024.0 / 1024.0),
+        _ => None,
     }
 }
 
@@ -84,10 +127,34 @@ fn find_on_a_50_mb_answer_keeps_the_window_answering() {
         "{hint}"
     );
 
-    // As bob, the 50 MB answer.
+    // As bob, the 50 MB answer, its bytes spread over four seconds: while
+    // it downloads, the in-flight bar counts them, growing.
     app.select("[data-testid=send-as]", "bob");
-    app.fill("[data-testid=request-url]", "/big?mb=50");
+    app.fill("[data-testid=request-url]", "/big?mb=50&ms=4000");
     app.click(&app.wait_for("[data-testid=send]", WAIT));
+    let counts = received_counts_while_in_flight(&app);
+    assert!(
+        counts.len() >= 3,
+        "the in-flight bar showed {counts:?} while 50 MB arrived over 4 s"
+    );
+    assert!(
+        counts.windows(2).all(|w| w[0].0 < w[1].0),
+        "the byte count did not grow: {counts:?}"
+    );
+    // While it arrives, out of the announced total; once whole, that the
+    // view is being prepared (indexing 50 MB takes a moment).
+    let (partial, last) = counts.split_at(counts.len() - 1);
+    assert!(
+        partial
+            .iter()
+            .all(|(_, text)| text.ends_with("of 50.0 MB received")),
+        "{counts:?}"
+    );
+    assert!(
+        last[0].1 == "50.0 MB received, preparing the view"
+            || last[0].1.ends_with("of 50.0 MB received"),
+        "{counts:?}"
+    );
     app.wait_for_text("[data-testid=response-status]", BIG_WAIT, |t| {
         t.starts_with("200")
     });

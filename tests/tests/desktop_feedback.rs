@@ -164,6 +164,8 @@ fn progress_and_errors_show_beside_what_caused_them() {
     );
     assert!(!row.is_null(), "no POST row in history");
     app.execute("arguments[0].click();", vec![row]);
+    // The entry's details load after the click.
+    app.wait_for_text(".history", WAIT, |t| t.contains("Open in builder"));
     app.click(&app.button("Open in builder"));
     app.wait_for("[data-testid=json-editor]", WAIT);
     // The editor lives in a shadow root (see JsonEditor.svelte).

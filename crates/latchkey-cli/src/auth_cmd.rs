@@ -5,6 +5,7 @@ use crate::output;
 use latchkey_core::{Error, Latchkey, Result, User, UserStatus};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
+use tokio::runtime::Runtime;
 
 pub struct AuthorizeArgs<'a> {
     pub service: &'a str,
@@ -16,14 +17,6 @@ pub struct AuthorizeArgs<'a> {
     pub client_credentials: bool,
 }
 
-/// The async engine from a synchronous command.
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))
-}
-
 pub fn login_link(app: &Latchkey, service: &str, user: &str, json: bool) -> Result<()> {
     let link = app.login_link(service, user)?;
     if json {
@@ -33,8 +26,7 @@ pub fn login_link(app: &Latchkey, service: &str, user: &str, json: bool) -> Resu
     Ok(())
 }
 
-pub fn authorize(app: &Latchkey, args: &AuthorizeArgs<'_>, json: bool) -> Result<()> {
-    let rt = runtime()?;
+pub fn authorize(rt: &Runtime, app: &Latchkey, args: &AuthorizeArgs<'_>, json: bool) -> Result<()> {
     if args.client_credentials {
         let token = rt.block_on(app.service_token(args.service, true))?;
         if json {
@@ -139,13 +131,13 @@ pub fn authorize(app: &Latchkey, args: &AuthorizeArgs<'_>, json: bool) -> Result
 /// Prints the access token alone, for `$(latchkey token ...)`; with
 /// `--json`, `{access_token, token_type, expires_at, scopes}`.
 pub fn token(
+    rt: &Runtime,
     app: &Latchkey,
     service: &str,
     user: Option<&str>,
     refresh: bool,
     json: bool,
 ) -> Result<()> {
-    let rt = runtime()?;
     let token = match user {
         Some(user) => rt.block_on(app.access_token(service, user, refresh))?,
         None => rt.block_on(app.service_token(service, refresh))?,
@@ -234,8 +226,14 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn revoke(app: &Latchkey, service: &str, user: &str, force: bool, json: bool) -> Result<()> {
-    let rt = runtime()?;
+pub fn revoke(
+    rt: &Runtime,
+    app: &Latchkey,
+    service: &str,
+    user: &str,
+    force: bool,
+    json: bool,
+) -> Result<()> {
     let done = rt.block_on(app.sign_out(service, user, force))?;
     if json {
         return output::json(&done);

@@ -21,6 +21,8 @@ impl Failure {
     /// 2 for input the person can fix, 1 for everything that failed at run time.
     pub fn exit_code(&self) -> u8 {
         match self {
+            // Signing in is the person's to do, like fixing an input.
+            Failure::Core(Error::NotAuthorized { .. }) => 2,
             Failure::Core(err) => match err.code() {
                 ErrorCode::InvalidInput
                 | ErrorCode::NotFound

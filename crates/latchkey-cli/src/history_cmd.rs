@@ -7,6 +7,7 @@ use crate::request_cmd::{print_response, send_now, Extract};
 use clap::{Args, Subcommand};
 use latchkey_core::http::{HistoryEntry, HistoryFilter, HistorySource, RequestBody, ResponseBody};
 use latchkey_core::Latchkey;
+use tokio::runtime::Runtime;
 
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -54,7 +55,7 @@ enum HistoryCommand {
     },
 }
 
-pub fn run(app: &Latchkey, args: &HistoryArgs, json: bool) -> Result<(), Failure> {
+pub fn run(rt: &Runtime, app: &Latchkey, args: &HistoryArgs, json: bool) -> Result<(), Failure> {
     match &args.command {
         None => list(app, args, json),
         Some(HistoryCommand::Show { id }) => {
@@ -74,7 +75,7 @@ pub fn run(app: &Latchkey, args: &HistoryArgs, json: bool) -> Result<(), Failure
             let extract = Extract::new(find.as_deref(), path.as_deref())?;
             let mut send = app.rerun_request(*id)?;
             send.source = HistorySource::Cli;
-            let response = send_now(app, &send, false)?;
+            let response = send_now(rt, app, &send, false)?;
             print_response(&response, &extract, *include)
         }
         Some(HistoryCommand::Clear { service }) => {

@@ -20,6 +20,7 @@ use failure::Failure;
 use latchkey_core::{KeyringState, Latchkey};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tokio::runtime::Runtime;
 
 #[derive(Parser)]
 #[command(
@@ -139,7 +140,10 @@ impl Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let result = runtime()
+        .map_err(Failure::from)
+        .and_then(|rt| run(&cli, &rt));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             failure.report(cli.json_output());
@@ -148,28 +152,37 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> Result<(), Failure> {
+/// The one async runtime of the process: every command that talks to a
+/// server or serves blocks on it.
+fn runtime() -> latchkey_core::Result<Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(latchkey_core::Error::io("cannot start the async runtime"))
+}
+
+fn run(cli: &Cli, rt: &Runtime) -> Result<(), Failure> {
     let open = || Latchkey::open(cli.data_dir.as_deref());
     let json = cli.json_output();
     match &cli.command {
-        Command::Request(args) => request_cmd::request(&open()?, args),
+        Command::Request(args) => request_cmd::request(rt, &open()?, args),
         Command::Find(args) => json_cmd::find(args, json),
         Command::Path(args) => json_cmd::path(args, json),
-        Command::History(args) => history_cmd::run(&open()?, args, json),
-        _ => Ok(run_core(cli)?),
+        Command::History(args) => history_cmd::run(rt, &open()?, args, json),
+        _ => Ok(run_core(cli, rt)?),
     }
 }
 
 /// The commands whose only failures are the core's errors.
-fn run_core(cli: &Cli) -> latchkey_core::Result<()> {
+fn run_core(cli: &Cli, rt: &Runtime) -> latchkey_core::Result<()> {
     let open = || Latchkey::open(cli.data_dir.as_deref());
     let json = cli.json_output();
     match &cli.command {
         Command::Request(_) | Command::Find(_) | Command::Path(_) | Command::History(_) => Ok(()),
-        Command::Serve { port, bind } => serve_cmd::serve(open()?, *port, bind),
+        Command::Serve { port, bind } => serve_cmd::serve(rt, open()?, *port, bind),
         Command::ApiKey(command) => serve_cmd::api_key(&open()?, command, json),
         Command::Info => info(cli, json),
-        Command::Service(command) => service_cmd::run(&open()?, command, json),
+        Command::Service(command) => service_cmd::run(rt, &open()?, command, json),
         Command::User(command) => user_cmd::run(&open()?, command, json),
         Command::Operations(args) => operations_cmd::run(&open()?, args, json),
         Command::Var(command) => var_cmd::run(&open()?, command, json),
@@ -193,19 +206,19 @@ fn run_core(cli: &Cli) -> latchkey_core::Result<()> {
                 device: *device,
                 client_credentials: *client_credentials,
             };
-            auth_cmd::authorize(&open()?, &args, json)
+            auth_cmd::authorize(rt, &open()?, &args, json)
         }
         Command::Token {
             service,
             user,
             refresh,
-        } => auth_cmd::token(&open()?, service, user.as_deref(), *refresh, json),
+        } => auth_cmd::token(rt, &open()?, service, user.as_deref(), *refresh, json),
         Command::Status { service } => auth_cmd::status(&open()?, service.as_deref(), json),
         Command::Revoke {
             service,
             user,
             force,
-        } => auth_cmd::revoke(&open()?, service, user, *force, json),
+        } => auth_cmd::revoke(rt, &open()?, service, user, *force, json),
     }
 }
 

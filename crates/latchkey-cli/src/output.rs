@@ -6,7 +6,7 @@ use std::io::Write;
 /// Prints `value` as pretty JSON on stdout.
 pub fn json<T: Serialize>(value: &T) -> latchkey_core::Result<()> {
     let text = serde_json::to_string_pretty(value)
-        .map_err(|err| latchkey_core::Error::Internal(format!("cannot print JSON: {err}")))?;
+        .map_err(latchkey_core::Error::encode("the JSON output"))?;
     println!("{text}");
     Ok(())
 }

@@ -11,6 +11,7 @@ use latchkey_core::http::{
 use latchkey_core::json::compile_path;
 use latchkey_core::{Error, Latchkey, Param, Result, SendRequest};
 use std::io::{IsTerminal, Read, Write};
+use tokio::runtime::Runtime;
 
 /// The global `--json` flag's value when given without one (see `Cli::json`).
 pub const JSON_OUTPUT: &str = "\u{1}json-output";
@@ -108,7 +109,11 @@ impl Extract {
     }
 }
 
-pub fn request(app: &Latchkey, args: &RequestArgs) -> std::result::Result<(), Failure> {
+pub fn request(
+    rt: &Runtime,
+    app: &Latchkey,
+    args: &RequestArgs,
+) -> std::result::Result<(), Failure> {
     let send = send_request(args)?;
     if args.as_curl {
         let command = app.curl_command(&send, args.no_auth)?;
@@ -121,7 +126,7 @@ pub fn request(app: &Latchkey, args: &RequestArgs) -> std::result::Result<(), Fa
         .iter()
         .map(|text| Capture::parse(text))
         .collect::<Result<Vec<_>>>()?;
-    let response = send_now(app, &send, args.no_auth)?;
+    let response = send_now(rt, app, &send, args.no_auth)?;
     if response.is_success() {
         capture(app, &args.service, &response, &captures)?;
     }
@@ -198,12 +203,13 @@ fn capture(
     }
 }
 
-/// Sends on a small runtime of its own: one request needs no worker threads.
-pub fn send_now(app: &Latchkey, send: &SendRequest, no_auth: bool) -> Result<HttpResponse> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+/// Sends and waits for the answer.
+pub fn send_now(
+    rt: &Runtime,
+    app: &Latchkey,
+    send: &SendRequest,
+    no_auth: bool,
+) -> Result<HttpResponse> {
     let cancel = CancellationToken::new();
     let sent = rt.block_on(async {
         if no_auth {
@@ -248,6 +254,7 @@ fn send_request(args: &RequestArgs) -> Result<SendRequest> {
         },
         options,
         source: HistorySource::Cli,
+        progress_id: None,
     })
 }
 

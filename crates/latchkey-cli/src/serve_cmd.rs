@@ -6,6 +6,7 @@ use latchkey_core::local_api::{check_loopback, Server};
 use latchkey_core::{Error, Latchkey, Result};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use tokio::runtime::Runtime;
 
 #[derive(Subcommand)]
 pub enum ApiKeyCommand {
@@ -30,13 +31,9 @@ fn bind_ip(text: &str) -> Result<IpAddr> {
 
 /// Serves until Ctrl-C or SIGTERM. The first stdout line is
 /// `listening on http://ADDR` (scripts and tests read the port from it).
-pub fn serve(app: Latchkey, port: u16, bind: &str) -> Result<()> {
+pub fn serve(rt: &Runtime, app: Latchkey, port: u16, bind: &str) -> Result<()> {
     let addr = SocketAddr::new(bind_ip(bind)?, port);
     check_loopback(addr)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
     rt.block_on(async {
         let app = Arc::new(app);
         let new_key = app.enable_api_key()?;

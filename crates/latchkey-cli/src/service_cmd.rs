@@ -9,6 +9,7 @@ use latchkey_core::{
     ServiceInput, TokenPlacement,
 };
 use std::path::PathBuf;
+use tokio::runtime::Runtime;
 
 #[derive(Subcommand)]
 pub enum ServiceCommand {
@@ -214,7 +215,7 @@ impl ServiceFlags {
     }
 }
 
-pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
+pub fn run(rt: &Runtime, app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
     match command {
         ServiceCommand::Add {
             slug,
@@ -226,12 +227,12 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
             let mut input = latchkey_core::service::draft(preset.as_deref(), slug)?;
             let mut operations = Vec::new();
             if let Some(source) = openapi {
-                let api = import_api(source, Purpose::Service(flags.auth_kind))?;
+                let api = import_api(rt, source, Purpose::Service(flags.auth_kind))?;
                 input.apply_api(&api);
                 operations = api.description.operations;
             }
             if let Some(issuer) = issuer {
-                input = discover(issuer, input)?;
+                input = discover(rt, issuer, input)?;
             }
             flags.apply(&mut input)?;
             if input.client_secret.is_none() && wants_secret(&input) {
@@ -285,7 +286,7 @@ pub fn run(app: &Latchkey, command: &ServiceCommand, json: bool) -> Result<()> {
         } => {
             let current = app.get_service(slug)?;
             let operations = match openapi {
-                Some(source) => Some(import_api(source, Purpose::Operations)?),
+                Some(source) => Some(import_api(rt, source, Purpose::Operations)?),
                 None => None,
             };
             let mut input = ServiceInput::from(&current.spec);
@@ -355,12 +356,8 @@ fn wants_secret(input: &ServiceInput) -> bool {
 
 /// Runs the core's async discovery to completion and says on stderr where
 /// each endpoint came from.
-fn discover(issuer: &str, mut input: ServiceInput) -> Result<ServiceInput> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Error::Internal(format!("cannot start the async runtime: {err}")))?;
-    let found = runtime.block_on(async {
+fn discover(rt: &Runtime, issuer: &str, mut input: ServiceInput) -> Result<ServiceInput> {
+    let found = rt.block_on(async {
         let client = latchkey_core::discovery::http_client()?;
         latchkey_core::discovery::discover(&client, issuer).await
     })?;
@@ -377,12 +374,8 @@ fn discover(issuer: &str, mut input: ServiceInput) -> Result<ServiceInput> {
 
 /// Reads an API description (and follows its openIdConnect scheme through
 /// discovery), saying on stderr what was found.
-fn import_api(source: &str, purpose: Purpose) -> Result<ImportedApi> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Error::Internal(format!("cannot start the async runtime: {err}")))?;
-    let api = runtime.block_on(latchkey_core::service::import_api(source, purpose))?;
+fn import_api(rt: &Runtime, source: &str, purpose: Purpose) -> Result<ImportedApi> {
+    let api = rt.block_on(latchkey_core::service::import_api(source, purpose))?;
     let description = &api.description;
     let scheme = description
         .oauth

@@ -72,9 +72,62 @@ pub enum Error {
     #[error("{0}")]
     Internal(String),
 
+    /// Local I/O failed under Latchkey (a socket, a file it wrote, a thread
+    /// it started): not something input can fix. Code `internal`.
+    #[error("{action}: {source}")]
+    Io {
+        /// What was being done, e.g. "cannot read the listener's port".
+        action: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A value Latchkey made itself could not be written as JSON. Code
+    /// `internal`.
+    #[error("cannot encode {what}: {source}")]
+    Encode {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// Something Latchkey stored earlier cannot be read back. Code `internal`.
+    #[error("{what} is damaged")]
+    Damaged {
+        /// The stored thing, e.g. "history entry 12".
+        what: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// A background task ended without an answer (it panicked or was
+    /// stopped). Code `internal`.
+    #[error("{what} failed: {source}")]
+    Task {
+        what: String,
+        #[source]
+        source: tokio::task::JoinError,
+    },
+
     /// The provider no longer accepts the user's grant: authorize again.
-    #[error("{0}")]
-    NeedsReauth(String),
+    /// `reason` says what happened to it (e.g. its refresh was refused).
+    #[error("user `{user}` of service `{service}` must authorize again ({reason}): `latchkey authorize {service} {user}`")]
+    NeedsReauth {
+        service: String,
+        user: String,
+        reason: String,
+    },
+
+    /// The user has no tokens (never signed in, or signed out), so nothing
+    /// can be sent as them. Its code is `needs_reauth`: the way out is the
+    /// same, sign in; each front end can name its own way from the fields.
+    #[error("user `{user}` of service `{service}` is not authorized yet (status {status}): authorize first with `latchkey authorize {service} {user}`")]
+    NotAuthorized {
+        service: String,
+        user: String,
+        /// The user's status as stored (`new`, `revoked`).
+        status: String,
+    },
 
     /// A wait ran out: a server that did not answer, or a login never finished.
     #[error("{0}")]
@@ -147,8 +200,12 @@ impl Error {
             Error::KeyFile(_) => ErrorCode::KeyFile,
             Error::Network { .. } => ErrorCode::Network,
             Error::Provider(_) => ErrorCode::ProviderError,
-            Error::Internal(_) => ErrorCode::Internal,
-            Error::NeedsReauth(_) => ErrorCode::NeedsReauth,
+            Error::Internal(_)
+            | Error::Io { .. }
+            | Error::Encode { .. }
+            | Error::Damaged { .. }
+            | Error::Task { .. } => ErrorCode::Internal,
+            Error::NeedsReauth { .. } | Error::NotAuthorized { .. } => ErrorCode::NeedsReauth,
             Error::Timeout(_) => ErrorCode::Timeout,
             Error::AuthorizationFailed(_) => ErrorCode::AuthorizationFailed,
             Error::Cancelled(_) => ErrorCode::Cancelled,
@@ -174,6 +231,26 @@ impl Error {
         Error::Network {
             url: url.into(),
             detail: detail.into(),
+            source: None,
+        }
+    }
+
+    /// Local I/O that failed while doing `action`.
+    pub fn io(action: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let action = action.into();
+        move |source| Error::Io { action, source }
+    }
+
+    /// JSON encoding of `what` that failed.
+    pub fn encode(what: impl Into<String>) -> impl FnOnce(serde_json::Error) -> Self {
+        let what = what.into();
+        move |source| Error::Encode { what, source }
+    }
+
+    /// A stored `what` that cannot be read back, with no lower error to keep.
+    pub fn damaged(what: impl Into<String>) -> Self {
+        Error::Damaged {
+            what: what.into(),
             source: None,
         }
     }
@@ -232,6 +309,50 @@ mod tests {
         let json = serde_json::to_value(&payload).unwrap();
         assert_eq!(json["code"], "invalid_input");
         assert_eq!(json["message"], "slug must be lowercase");
+    }
+
+    #[test]
+    fn lower_errors_stay_reachable_through_source() {
+        use std::error::Error as _;
+        let io = std::io::Error::from(std::io::ErrorKind::AddrNotAvailable);
+        let err = Error::io("cannot read the bound address")(io);
+        assert_eq!(err.code(), ErrorCode::Internal);
+        assert!(
+            err.to_string()
+                .starts_with("cannot read the bound address: "),
+            "{err}"
+        );
+        let source = err.source().expect("the io error is kept");
+        assert_eq!(
+            source.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+            Some(std::io::ErrorKind::AddrNotAvailable)
+        );
+
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let err = Error::Damaged {
+            what: "a stored operation".into(),
+            source: Some(Box::new(json)),
+        };
+        assert_eq!(err.to_string(), "a stored operation is damaged");
+        assert!(err.source().is_some_and(|s| s.is::<serde_json::Error>()));
+        assert_eq!(err.code(), ErrorCode::Internal);
+    }
+
+    #[test]
+    fn auth_errors_carry_who_and_keep_their_code() {
+        let err = Error::NeedsReauth {
+            service: "goto".into(),
+            user: "alice".into(),
+            reason: "the provider refused its refresh token (invalid_grant)".into(),
+        };
+        assert_eq!(err.code(), ErrorCode::NeedsReauth);
+        assert_eq!(
+            err.to_string(),
+            "user `alice` of service `goto` must authorize again (the provider refused its \
+             refresh token (invalid_grant)): `latchkey authorize goto alice`"
+        );
+        let payload = serde_json::to_value(err.to_payload()).unwrap();
+        assert_eq!(payload["code"], "needs_reauth");
     }
 
     #[test]

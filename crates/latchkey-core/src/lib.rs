@@ -31,7 +31,7 @@ pub use app_info::{app_info, AppInfo};
 pub use discovery::DiscoveredEndpoints;
 pub use error::{Error, ErrorCode, ErrorPayload, FieldError, Result};
 pub use keyring_probe::{KeyringState, KeyringStatus};
-pub use latchkey::{ancestors, SendInput, SendOutcome, SendRequest, Sent};
+pub use latchkey::{ancestors, SendInput, SendOutcome, SendProgress, SendRequest, Sent};
 pub use latchkey::{Latchkey, DEFAULT_LOGIN_TIMEOUT};
 pub use latchkey::{ModelChanged, ModelKind, ModelWatch};
 pub use model::{AuthKind, ClientAuth, PkceMode, TokenPlacement};

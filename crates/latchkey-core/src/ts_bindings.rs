@@ -30,6 +30,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::Sent::export_all(&cfg)?;
     crate::SendInput::export_all(&cfg)?;
     crate::SendOutcome::export_all(&cfg)?;
+    crate::SendProgress::export_all(&cfg)?;
     crate::http::HistoryFilter::export_all(&cfg)?;
     crate::http::HistoryPage::export_all(&cfg)?;
     crate::http::HistoryEntry::export_all(&cfg)?;

@@ -21,6 +21,7 @@ import type { SearchQuery } from "./bindings/SearchQuery";
 import type { SearchResult } from "./bindings/SearchResult";
 import type { SendInput } from "./bindings/SendInput";
 import type { SendOutcome } from "./bindings/SendOutcome";
+import type { SendProgress } from "./bindings/SendProgress";
 import type { ExtractedValue } from "./bindings/ExtractedValue";
 import type { Extractor } from "./bindings/Extractor";
 import type { SavedRequest } from "./bindings/SavedRequest";
@@ -69,6 +70,8 @@ export type { SearchHit } from "./bindings/SearchHit";
 export type { SearchResult } from "./bindings/SearchResult";
 export type { SendInput } from "./bindings/SendInput";
 export type { SendOutcome } from "./bindings/SendOutcome";
+export type { SendProgress } from "./bindings/SendProgress";
+export type { Received } from "./bindings/Received";
 export type { SignOut } from "./bindings/SignOut";
 export type { ExtractedValue } from "./bindings/ExtractedValue";
 export type { Extractor } from "./bindings/Extractor";
@@ -205,6 +208,11 @@ export async function onAuthEvents(handler: (event: AuthEvent) => void): Promise
 }
 
 /** Changes to the database made anywhere (the CLI, the local API, a refresh), pushed from Rust. */
+/** How much of each answer in flight has arrived, about ten times a second while it downloads. */
+export async function onSendProgress(handler: (event: SendProgress) => void): Promise<UnlistenFn> {
+  return listen<SendProgress>("send-progress", (e) => handler(e.payload));
+}
+
 export async function onModelChanged(handler: (event: ModelChanged) => void): Promise<UnlistenFn> {
   return listen<ModelChanged>("model-changed", (e) => handler(e.payload));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expiryLabel, relativeTime } from "./format";
+import { byteSize, elapsedLabel, expiryLabel, receivedLabel, relativeTime } from "./format";
 
 describe("relativeTime", () => {
   const now = 1_700_000_000_000;
@@ -35,5 +35,34 @@ describe("expiryLabel", () => {
   });
   it("says nothing of users without tokens", () => {
     expect(expiryLabel(user(null, null, "new"), now)).toBe("—");
+  });
+});
+
+describe("what the in-flight bar says", () => {
+  it("writes sizes in B, KB and MB", () => {
+    expect(byteSize(0)).toBe("0 B");
+    expect(byteSize(1023)).toBe("1023 B");
+    expect(byteSize(3482)).toBe("3.4 KB");
+    expect(byteSize(2.4 * 1024 * 1024)).toBe("2.4 MB");
+    expect(byteSize(50 * 1024 * 1024)).toBe("50.0 MB");
+  });
+  it("says how much has arrived, and of how much when the server said", () => {
+    expect(receivedLabel({ bytes: 2.4 * 1024 * 1024, expected: null, complete: false })).toBe("2.4 MB received");
+    expect(receivedLabel({ bytes: 2.4 * 1024 * 1024, expected: 50 * 1024 * 1024, complete: false })).toBe(
+      "2.4 MB of 50.0 MB received",
+    );
+  });
+  it("ignores an announced length the body already passed", () => {
+    expect(receivedLabel({ bytes: 4096, expected: 2048, complete: false })).toBe("4.0 KB received");
+  });
+  it("says the view is being prepared once the whole body is in", () => {
+    expect(receivedLabel({ bytes: 50 * 1024 * 1024, expected: 50 * 1024 * 1024, complete: true })).toBe(
+      "50.0 MB received, preparing the view",
+    );
+  });
+  it("writes the elapsed time in tenths of a second", () => {
+    expect(elapsedLabel(3140)).toBe("3.1 s");
+    expect(elapsedLabel(0)).toBe("0.0 s");
+    expect(elapsedLabel(-5)).toBe("0.0 s");
   });
 });

@@ -1,4 +1,4 @@
-import type { AuthKind, User, UserStatus } from "../api";
+import type { AuthKind, Received, User, UserStatus } from "../api";
 
 export const authKindLabel: Record<AuthKind, string> = {
   authorization_code: "Authorization code",
@@ -44,4 +44,27 @@ export function expiryLabel(
   if (user.refreshable === true) return "expired, refreshes on next use";
   if (user.refreshable === false) return "expired, needs re-authorization (no refresh token)";
   return `expired ${relativeTime(user.expires_at, now)}`;
+}
+
+/** "512 B", "3.4 KB", "2.4 MB": a size as a person reads it. */
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * "2.4 MB received", or "2.4 MB of 50.0 MB received" when the server said
+ * how much; once the body is whole, that the view is being prepared (a big
+ * JSON answer takes a moment to index).
+ */
+export function receivedLabel(received: Received): string {
+  if (received.complete) return `${byteSize(received.bytes)} received, preparing the view`;
+  const of = received.expected !== null && received.expected >= received.bytes ? ` of ${byteSize(received.expected)}` : "";
+  return `${byteSize(received.bytes)}${of} received`;
+}
+
+/** "3.1 s": how long a request has been out. */
+export function elapsedLabel(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 }

@@ -6,6 +6,7 @@ import {
   listUsers,
   type ApiError,
   type ExtractedValue,
+  type Received,
   type RequestSpec,
   type SavedRequest,
   type SendOutcome,
@@ -66,6 +67,10 @@ export const answers: Record<
 > = $state({});
 /** When each service's request in flight was sent (unix ms); absent: none. */
 export const sending: Record<string, number> = $state({});
+/** The id of each service's request in flight, to match its progress reports. */
+export const sendingId: Record<string, string> = $state({});
+/** How much of each answer in flight has arrived, by send id. */
+export const receiving: Record<string, Received> = $state({});
 /** The saved request each service's builder was loaded from, if any. */
 export const activeSaved: Record<string, SavedRequest | null> = $state({});
 /** Where the local API serves, for the status bar (null: off). */

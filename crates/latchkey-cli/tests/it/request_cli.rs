@@ -428,6 +428,21 @@ fn bad_request_input_exits_2_with_a_message() {
     );
     let err = fails(run(&data, &["request", "demo", "bob", "GET", "/me"]), 2);
     assert!(err.contains("bob"), "{err}");
+    // Bob exists but never signed in: told how to, and nothing is sent.
+    add_user(&data, "demo", "bob");
+    let err = fails(run(&data, &["request", "demo", "bob", "GET", "/me"]), 2);
+    assert_eq!(
+        err.trim(),
+        "latchkey: user `bob` of service `demo` is not authorized yet (status new): \
+         authorize first with `latchkey authorize demo bob`"
+    );
+    let out = run(&data, &["--json", "token", "demo", "bob"]);
+    let payload: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(payload["code"], "needs_reauth", "{payload}");
+    assert_eq!(
+        payload["message"],
+        err.trim().trim_start_matches("latchkey: ")
+    );
     let err = fails(
         run(
             &data,

@@ -454,8 +454,14 @@ async fn gotomeeting_flow_end_to_end() {
         "needs_reauth",
     )
     .await;
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("/users/alice/login-link"), "{body}");
+    // The core's message, as the CLI and the window give it.
     assert!(
-        body["detail"].as_str().unwrap().contains("login-link"),
+        detail.starts_with(
+            "user `alice` of service `gotomeeting` is not authorized yet (status new): \
+             authorize first with `latchkey authorize gotomeeting alice`"
+        ),
         "{body}"
     );
 

@@ -2,6 +2,7 @@
 //! large ones streamed to a file; then decoding text by its charset.
 
 use super::client::{transport_error, SendOptions};
+use super::progress::{ReportProgress, Throttle};
 use super::spill::SpillWriter;
 use crate::error::{Error, Result};
 use crate::model::human_bytes;
@@ -50,16 +51,19 @@ pub(crate) async fn read_body(
     dir: &Path,
     url: &str,
     vault: Option<Arc<Vault>>,
+    progress: Option<&ReportProgress>,
 ) -> Result<ReadBody> {
     let cap = options.max_response_bytes;
     if response.content_length().is_some_and(|len| len > cap) {
         return Err(too_large(url, cap));
     }
+    let expected = response.content_length();
+    let mut throttle = progress.map(|report| Throttle::new(report, expected));
     let io_error = |e: std::io::Error| {
-        Error::Internal(format!(
-            "cannot save the response body in {}: {e}",
+        Error::io(format!(
+            "cannot save the response body in {}",
             dir.display()
-        ))
+        ))(e)
     };
     let mut inline = Vec::new();
     let mut head = Vec::new();
@@ -73,6 +77,9 @@ pub(crate) async fn read_body(
         size += chunk.len() as u64;
         if size > cap {
             return Err(too_large(url, cap));
+        }
+        if let Some(throttle) = throttle.as_mut() {
+            throttle.received(size);
         }
         if head.len() < HEAD_BYTES {
             let take = (HEAD_BYTES - head.len()).min(chunk.len());
@@ -98,6 +105,9 @@ pub(crate) async fn read_body(
             Some(writer) => writer.write(&chunk).await.map_err(io_error)?,
             None => inline.extend_from_slice(&chunk),
         }
+    }
+    if let Some(throttle) = throttle.as_mut() {
+        throttle.finished(size);
     }
     let file = match spill {
         Some(mut s) => {

@@ -348,13 +348,6 @@ mod tests {
     use crate::model::Secret;
     use crate::model::TokenPlacement;
 
-    fn p(name: &str, value: &str) -> Param {
-        Param {
-            name: name.into(),
-            value: value.into(),
-        }
-    }
-
     #[test]
     fn copies_with_a_placeholder_unless_the_token_is_asked_for() {
         let spec = RequestSpec {
@@ -409,7 +402,7 @@ mod tests {
         .unwrap();
         assert_eq!(spec.method, "PATCH");
         assert_eq!(spec.url, "https://api.example.com/items/1");
-        assert_eq!(spec.headers, vec![p("X-Trace", "a:b")]);
+        assert_eq!(spec.headers, vec![Param::new("X-Trace", "a:b")]);
         assert_eq!(
             spec.body,
             RequestBody::Json {
@@ -424,7 +417,10 @@ mod tests {
         assert_eq!(
             form.body,
             RequestBody::Form {
-                fields: vec![p("grant_type", "client_credentials"), p("scope", "a b")]
+                fields: vec![
+                    Param::new("grant_type", "client_credentials"),
+                    Param::new("scope", "a b")
+                ]
             }
         );
 
@@ -435,11 +431,14 @@ mod tests {
                 text: "{\"x\":true}".into()
             }
         );
-        assert_eq!(json.headers, vec![p("Accept", "application/json")]);
+        assert_eq!(json.headers, vec![Param::new("Accept", "application/json")]);
 
         let get = from_curl("curl -G https://x/search -d q=hello%20world -d n=5").unwrap();
         assert_eq!(get.method, "GET");
-        assert_eq!(get.query, vec![p("q", "hello world"), p("n", "5")]);
+        assert_eq!(
+            get.query,
+            vec![Param::new("q", "hello world"), Param::new("n", "5")]
+        );
         assert_eq!(get.body, RequestBody::None);
 
         let raw =

@@ -5,6 +5,7 @@
 use super::auth::{AuthPlacement, StaticToken, TokenProvider};
 use super::body::read_body;
 use super::client::{transport_error, HttpClient, SendOptions};
+use super::progress::ReportProgress;
 use super::redirect::{is_redirect, next_request, same_origin, strip_credentials};
 use super::response::{HttpResponse, Timings};
 use super::spec::PreparedRequest;
@@ -45,6 +46,7 @@ pub async fn execute(
         options,
         bodies_dir,
         None,
+        None,
         cancel,
     )
     .await
@@ -74,6 +76,7 @@ pub async fn execute_with_tokens<P: TokenProvider>(
         origins,
         options,
         bodies_dir,
+        None,
         None,
         cancel,
     )
@@ -113,6 +116,7 @@ pub(crate) async fn exchange<A: AuthArg>(
     options: &SendOptions,
     bodies_dir: &Path,
     spill_key: Option<Arc<Vault>>,
+    progress: Option<&ReportProgress>,
     cancel: &CancellationToken,
 ) -> Exchange {
     let start = Instant::now();
@@ -128,6 +132,7 @@ pub(crate) async fn exchange<A: AuthArg>(
             options,
             bodies_dir,
             spill_key,
+            progress,
             start,
             &mut tokens,
         );
@@ -181,6 +186,7 @@ async fn send<P: TokenProvider>(
     options: &SendOptions,
     bodies_dir: &Path,
     spill_key: Option<Arc<Vault>>,
+    progress: Option<&ReportProgress>,
     start: Instant,
     tokens: &mut Vec<Secret>,
 ) -> Result<HttpResponse> {
@@ -246,6 +252,7 @@ async fn send<P: TokenProvider>(
         &bodies_dir.join(super::body::BODIES_DIR),
         &url,
         spill_key.clone(),
+        progress,
     )
     .await?;
     let body = match (&read.file, &read.inline) {

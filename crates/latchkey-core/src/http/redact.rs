@@ -421,13 +421,6 @@ fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn p(name: &str, value: &str) -> Param {
-        Param {
-            name: name.into(),
-            value: value.into(),
-        }
-    }
-
     #[test]
     fn names_like_secrets_are_recognized() {
         for name in [
@@ -455,8 +448,8 @@ mod tests {
         let spec = RequestSpec {
             method: "POST".into(),
             url: "/meetings?access_token=abc&page=2&echo=tok/en+1".into(),
-            query: vec![p("client_secret", "s"), p("q", "x")],
-            headers: vec![p("Authorization", "Bearer tok/en+1"), p("X-Custom-Auth", "zzz"), p("Accept", "application/json")],
+            query: vec![Param::new("client_secret", "s"), Param::new("q", "x")],
+            headers: vec![Param::new("Authorization", "Bearer tok/en+1"), Param::new("X-Custom-Auth", "zzz"), Param::new("Accept", "application/json")],
             body: RequestBody::Json {
                 text: r#"{"subject":"Standup","passwordrequired":false,"password":"pw","nested":[{"refresh_token":"r"}],"note":"tok/en+1"}"#.into(),
             },
@@ -466,13 +459,16 @@ mod tests {
             out.url,
             "/meetings?access_token=%5Bredacted%5D&page=2&echo=%5Bredacted%5D"
         );
-        assert_eq!(out.query, vec![p("client_secret", REDACTED), p("q", "x")]);
+        assert_eq!(
+            out.query,
+            vec![Param::new("client_secret", REDACTED), Param::new("q", "x")]
+        );
         assert_eq!(
             out.headers,
             vec![
-                p("Authorization", REDACTED),
-                p("X-Custom-Auth", REDACTED),
-                p("Accept", "application/json")
+                Param::new("Authorization", REDACTED),
+                Param::new("X-Custom-Auth", REDACTED),
+                Param::new("Accept", "application/json")
             ]
         );
         let RequestBody::Json { text } = out.body else {
@@ -541,8 +537,11 @@ mod tests {
         assert!(!is_sensitive_header("Accept"));
         let r = Redactor::default();
         assert_eq!(
-            r.headers(&[p("X-Auth-Key", "k"), p("Accept", "a")]),
-            vec![p("X-Auth-Key", REDACTED), p("Accept", "a")]
+            r.headers(&[Param::new("X-Auth-Key", "k"), Param::new("Accept", "a")]),
+            vec![
+                Param::new("X-Auth-Key", REDACTED),
+                Param::new("Accept", "a")
+            ]
         );
     }
 

@@ -50,7 +50,10 @@ impl HttpResponse {
             ResponseBody::Text { text, .. } => Ok(text.clone().into_bytes()),
             ResponseBody::Binary { base64, .. } => base64::engine::general_purpose::STANDARD
                 .decode(base64)
-                .map_err(|e| Error::Internal(format!("a stored body is not base64: {e}"))),
+                .map_err(|e| Error::Damaged {
+                    what: "a stored body (not base64)".into(),
+                    source: Some(Box::new(e)),
+                }),
             ResponseBody::File { path, .. } => {
                 super::spill::read_spilled(std::path::Path::new(path), self.spill_key.as_deref())
             }

@@ -210,19 +210,12 @@ fn parse_header(
 mod tests {
     use super::*;
 
-    fn p(name: &str, value: &str) -> Param {
-        Param {
-            name: name.into(),
-            value: value.into(),
-        }
-    }
-
     #[test]
     fn relative_urls_join_the_base_path_and_query_is_appended() {
         let spec = RequestSpec {
             method: "post".into(),
             url: "/meetings?x=1".into(),
-            query: vec![p("a b", "c&d")],
+            query: vec![Param::new("a b", "c&d")],
             ..Default::default()
         };
         let req = spec
@@ -275,7 +268,10 @@ mod tests {
         let spec = RequestSpec {
             method: "GE T".into(),
             url: "/x".into(),
-            headers: vec![p("Bad Header", "v"), p("X-Ok", "line\nbreak")],
+            headers: vec![
+                Param::new("Bad Header", "v"),
+                Param::new("X-Ok", "line\nbreak"),
+            ],
             ..Default::default()
         };
         let Err(Error::Validation(errors)) = spec.prepare(None) else {
@@ -326,7 +322,7 @@ mod tests {
         let spec = RequestSpec {
             url: "https://x/".into(),
             body: RequestBody::Form {
-                fields: vec![p("a", "1 2"), p("b", "&")],
+                fields: vec![Param::new("a", "1 2"), Param::new("b", "&")],
             },
             ..Default::default()
         };
@@ -338,7 +334,7 @@ mod tests {
         );
         let spec = RequestSpec {
             url: "https://x/".into(),
-            headers: vec![p("content-type", "application/vnd.api+json")],
+            headers: vec![Param::new("content-type", "application/vnd.api+json")],
             body: RequestBody::Json { text: "{}".into() },
             ..Default::default()
         };

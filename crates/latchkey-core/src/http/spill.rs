@@ -94,9 +94,9 @@ impl SpillWriter {
 /// `vault` when it is sealed, read as is otherwise.
 pub(crate) fn read_spilled(path: &Path, vault: Option<&Vault>) -> Result<Vec<u8>> {
     let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::Internal(format!("cannot read the saved response body {shown}: {e}"))
-    })?;
+    let bytes = std::fs::read(path).map_err(Error::io(format!(
+        "cannot read the saved response body {shown}"
+    )))?;
     let Some(sealed) = bytes.strip_prefix(MAGIC.as_slice()) else {
         return Ok(bytes);
     };
@@ -105,7 +105,7 @@ pub(crate) fn read_spilled(path: &Path, vault: Option<&Vault>) -> Result<Vec<u8>
             "the saved response body {shown} is sealed: open it through Latchkey"
         ))
     })?;
-    let damaged = || Error::Internal(format!("the saved response body {shown} is damaged"));
+    let damaged = || Error::damaged(format!("the saved response body {shown}"));
     let name = name_of(path);
     let mut out = Vec::with_capacity(sealed.len());
     let mut rest = sealed;

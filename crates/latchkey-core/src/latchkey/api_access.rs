@@ -130,8 +130,8 @@ impl Latchkey {
                 "port 0 picks a different port each start: choose a fixed port such as 7412",
             ));
         }
-        let text = serde_json::to_string(&settings)
-            .map_err(|err| Error::Internal(format!("cannot store the setting: {err}")))?;
+        let text =
+            serde_json::to_string(&settings).map_err(Error::encode("the local API settings"))?;
         self.store().write(|tx| meta::set(tx, SETTINGS_KEY, &text))
     }
 }

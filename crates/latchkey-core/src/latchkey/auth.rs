@@ -99,13 +99,12 @@ impl Latchkey {
                     complete::exchange(&self.oauth(), &svc, &usr, &state, code, iss).await
                 }
             };
-            let shown = outcome.as_ref().map(who).map_err(clone_error);
-            caught.reply.finish(&shown).await;
+            caught.reply.finish(outcome.as_ref().map(who)).await;
             outcome
         }
         .await;
         let _ = link;
-        self.report(&service, &user, &result);
+        self.report(&service, &user, result.as_ref());
         result
     }
 
@@ -122,7 +121,7 @@ impl Latchkey {
         let pending = match pending {
             Ok(p) => p,
             Err(err) => {
-                self.report(service, user, &Err(clone_error(&err)));
+                self.report(service, user, Err(&err));
                 return Err(err);
             }
         };
@@ -170,7 +169,11 @@ impl Latchkey {
             complete::exchange(&self.oauth(), &svc, &usr, &state, &code, iss).await
         }
         .await;
-        self.report(service, user, &result);
+        if result.is_ok() {
+            // The listener waiting for this login's redirect has nothing left to catch.
+            self.cancel_login(service, user);
+        }
+        self.report(service, user, result.as_ref());
         result
     }
 
@@ -278,7 +281,7 @@ impl Latchkey {
             device::finish(&self.oauth(), &svc, &usr, &pending).await
         }
         .await;
-        self.report(&pending.service, &pending.user, &result);
+        self.report(&pending.service, &pending.user, result.as_ref());
         result
     }
 
@@ -308,7 +311,7 @@ impl Latchkey {
         }
     }
 
-    fn report(&self, service: &str, user: &str, result: &Result<User>) {
+    fn report(&self, service: &str, user: &str, result: std::result::Result<&User, &Error>) {
         let kind = match result {
             Ok(u) => AuthEventKind::Succeeded { status: u.status },
             Err(e) => AuthEventKind::failed(e),
@@ -335,20 +338,6 @@ fn who(user: &User) -> String {
         .clone()
         .or_else(|| user.name.clone())
         .unwrap_or_else(|| format!("`{}`", user.external_id))
-}
-
-/// Errors are not `Clone` (they wrap rusqlite's); the copy keeps code and text.
-fn clone_error(err: &Error) -> Error {
-    match err {
-        Error::NeedsReauth(m) => Error::NeedsReauth(m.clone()),
-        Error::Timeout(m) => Error::Timeout(m.clone()),
-        Error::AuthorizationFailed(m) => Error::AuthorizationFailed(m.clone()),
-        Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
-        Error::NotFound(m) => Error::NotFound(m.clone()),
-        Error::Conflict(m) => Error::Conflict(m.clone()),
-        Error::Network { url, detail, .. } => Error::network(url.clone(), detail.clone()),
-        other => Error::Provider(other.to_string()),
-    }
 }
 
 /// Without `state`, nothing ties a pasted code to the login Latchkey

@@ -7,6 +7,7 @@ mod auth;
 mod curl_as;
 mod history_writer;
 mod key_file;
+mod logins;
 mod requests;
 mod send_as;
 mod services;
@@ -17,7 +18,7 @@ mod watch;
 
 pub use api_access::{ApiKeyStatus, LocalApiSettings, DEFAULT_PORT};
 pub use auth::DEFAULT_LOGIN_TIMEOUT;
-pub use requests::{SendRequest, Sent};
+pub use requests::{SendProgress, SendRequest, Sent};
 pub use viewer::{ancestors, SendInput, SendOutcome, VIEWER_TEXT_BYTES};
 pub use watch::{ModelChanged, ModelKind, ModelWatch};
 
@@ -35,6 +36,9 @@ pub struct Latchkey {
     vault: VaultSlot,
     history: history_writer::HistoryWriter,
     auth: crate::oauth::AuthState,
+    /// Logins waiting for the provider, whoever started them.
+    logins: logins::LoginRegistry,
+    progress: tokio::sync::broadcast::Sender<SendProgress>,
 }
 
 impl Latchkey {
@@ -63,6 +67,9 @@ impl Latchkey {
             store,
             vault: VaultSlot::new(key_source),
             auth: crate::oauth::AuthState::default(),
+            logins: logins::LoginRegistry::default(),
+            // A lagging window skips reports; only the latest count matters.
+            progress: tokio::sync::broadcast::channel(16).0,
         }
     }
 

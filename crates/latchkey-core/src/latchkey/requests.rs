@@ -5,9 +5,10 @@ use super::Latchkey;
 use crate::error::{Error, Result};
 use crate::http::execute::{auth_source, exchange, AuthArg, Exchange};
 use crate::http::redact::Redactor;
+use crate::http::ReportProgress;
 use crate::http::{
     validate_saved, AuthPlacement, CancellationToken, HistoryEntry, HistoryFilter, HistoryLimits,
-    HistoryPage, HistorySource, HttpClient, HttpResponse, PreparedRequest, RequestSpec,
+    HistoryPage, HistorySource, HttpClient, HttpResponse, PreparedRequest, Received, RequestSpec,
     SavedRequest, SavedRequestInput, SendOptions, TokenProvider,
 };
 use crate::model::NewHistory;
@@ -16,6 +17,7 @@ use crate::model::User;
 use crate::service::{Service, TokenOrigins};
 use crate::store::{history, meta, saved_requests, services, users};
 use serde::Serialize;
+use tokio::sync::broadcast;
 use ts_rs::TS;
 
 const HISTORY_LIMITS_KEY: &str = "history_limits";
@@ -29,6 +31,16 @@ pub struct SendRequest {
     pub request: RequestSpec,
     pub options: SendOptions,
     pub source: HistorySource,
+    /// Report the body's progress on [`Latchkey::subscribe_send_progress`]
+    /// under this id while it downloads; `None`: no reports.
+    pub progress_id: Option<String>,
+}
+
+/// How much of the answer to the send `send_id` has arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SendProgress {
+    pub send_id: String,
+    pub received: Received,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -48,6 +60,12 @@ pub(super) struct SendContext {
 }
 
 impl Latchkey {
+    /// Progress of sends that asked for it ([`SendRequest::progress_id`]),
+    /// for the shell to forward.
+    pub fn subscribe_send_progress(&self) -> broadcast::Receiver<SendProgress> {
+        self.progress.subscribe()
+    }
+
     pub(super) fn send_context(&self, send: &SendRequest) -> Result<SendContext> {
         let key = format!(
             "send_context\0{}\0{}",
@@ -161,6 +179,16 @@ impl Latchkey {
                 ..send.options
             },
         };
+        let progress = send.progress_id.clone().map(|send_id| {
+            let events = self.progress.clone();
+            move |received| {
+                // Nobody listening (no window) is fine.
+                let _ = events.send(SendProgress {
+                    send_id: send_id.clone(),
+                    received,
+                });
+            }
+        });
         let Exchange { result, tokens } = exchange(
             HttpClient::shared(),
             &prepared,
@@ -169,6 +197,7 @@ impl Latchkey {
             &options,
             self.data_dir(),
             vault,
+            progress.as_ref().map(|p| p as &ReportProgress),
             cancel,
         )
         .await;
@@ -236,7 +265,7 @@ impl Latchkey {
                 "history limits must be above zero".into(),
             ));
         }
-        let text = serde_json::to_string(limits).map_err(|e| Error::Internal(e.to_string()))?;
+        let text = serde_json::to_string(limits).map_err(Error::encode("the history limits"))?;
         self.store
             .write(|tx| meta::set(tx, HISTORY_LIMITS_KEY, &text))
     }
@@ -288,6 +317,7 @@ impl Latchkey {
             request: entry.request,
             options: SendOptions::default(),
             source: entry.summary.source,
+            progress_id: None,
         })
     }
 

@@ -8,6 +8,7 @@ use crate::http::{AuthPlacement, CancellationToken, TokenProvider};
 use crate::model::AuthKind;
 use crate::model::Secret;
 use crate::model::User;
+use crate::oauth::lifecycle;
 use crate::service::Service;
 
 /// A user's OAuth tokens as the HTTP engine's token source.
@@ -82,6 +83,7 @@ impl Latchkey {
             context.user.as_ref(),
         ) {
             (TokenSource::User, Some(user)) => {
+                lifecycle::ensure_authorized(service, user)?;
                 let tokens = UserTokens {
                     app: self,
                     service,

@@ -87,8 +87,8 @@ impl Latchkey {
         match (&found.variable.value, &found.sealed) {
             (Some(value), _) => Ok(Secret::new(value.clone())),
             (None, Some(sealed)) => self.vault()?.open(&variables::purpose(found.id), sealed),
-            (None, None) => Err(Error::Internal(format!(
-                "variable `{}` has no value stored",
+            (None, None) => Err(Error::damaged(format!(
+                "variable `{}` (no value stored)",
                 found.variable.name
             ))),
         }

@@ -39,13 +39,20 @@ pub struct SendOutcome {
 impl SendInput {
     /// The send this input describes, recorded as coming from the app. The
     /// builder keeps a body across method switches; a GET or HEAD drops it.
-    pub fn into_send(mut self) -> SendRequest {
+    pub fn into_send(self) -> SendRequest {
+        self.into_send_reporting(None)
+    }
+
+    /// [`SendInput::into_send`], reporting the body's progress under
+    /// `progress_id` while it downloads.
+    pub fn into_send_reporting(mut self, progress_id: Option<String>) -> SendRequest {
         self.request.drop_body_if_bodiless();
         let mut send = SendRequest {
             service: self.service,
             user: self.user,
             request: self.request,
             source: HistorySource::App,
+            progress_id,
             ..SendRequest::default()
         };
         if let Some(ms) = self.timeout_ms.filter(|ms| *ms > 0) {
@@ -56,13 +63,18 @@ impl SendInput {
 }
 
 impl Latchkey {
+    /// Sends for the window; with `progress_id`, reports the body's
+    /// progress under it ([`Latchkey::subscribe_send_progress`]).
     pub async fn send_for_viewer(
         &self,
         input: SendInput,
+        progress_id: Option<String>,
         cache: &JsonDocumentCache,
         cancel: &CancellationToken,
     ) -> Result<SendOutcome> {
-        let sent = self.send(&input.into_send(), cancel).await?;
+        let sent = self
+            .send(&input.into_send_reporting(progress_id), cancel)
+            .await?;
         let mut response = sent.response;
         let document = index_json(&response, cache);
         let body_trimmed = trim_for_view(&mut response.body);

@@ -62,9 +62,7 @@ impl Latchkey {
                     }
                 }
             })
-            .map_err(|err| {
-                crate::error::Error::Internal(format!("cannot start the change watch: {err}"))
-            })?;
+            .map_err(crate::error::Error::io("cannot start the change watch"))?;
         Ok(ModelWatch { _stop: stop })
     }
 }

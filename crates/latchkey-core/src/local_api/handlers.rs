@@ -126,27 +126,17 @@ pub async fn login_link(
         )
         .into());
     }
-    let key = (service.clone(), user.clone());
-    // A new link replaces the user's older one: stop its listener first so
-    // a fixed redirect port is free again (awaited: the port closes on drop).
-    let old = state.logins().remove(&key);
-    if let Some(task) = old {
-        task.abort();
-        let _ = task.await;
-    }
-    let pending = state.app.begin_authorization(&service, &user).await?;
-    let link = pending.link().clone();
-    let app = Arc::clone(&state.app);
-    let task = tokio::spawn(async move {
-        // The outcome reaches the browser page, the user's status and the
-        // auth events; nobody here waits for it.
-        let _ = app
-            .finish_authorization(pending, Duration::from_secs(timeout_secs))
-            .await;
-    });
-    let mut logins = state.logins();
-    logins.retain(|_, t| !t.is_finished());
-    logins.insert(key, task);
+    // Replaces the user's earlier login, also one started in the window.
+    // A login started here stops with this server.
+    let link = state
+        .app
+        .start_login(
+            &service,
+            &user,
+            Duration::from_secs(timeout_secs),
+            Some(state.cancel.child_token()),
+        )
+        .await?;
     Ok(Json(LoginLinkOutput {
         url: link.url,
         redirect_uri: link.redirect_uri,
@@ -211,22 +201,6 @@ pub async fn call(
     Path((service, user)): Path<(String, String)>,
     ApiJson(input): ApiJson<CallInput>,
 ) -> Answer<CallOutput> {
-    let (svc, usr) = state.app.service_user(&service, &user)?;
-    let per_user = matches!(
-        svc.spec.auth_kind,
-        AuthKind::AuthorizationCode | AuthKind::DeviceCode
-    );
-    if per_user && matches!(usr.status, UserStatus::New | UserStatus::Revoked) {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "needs_reauth",
-            "The user must authorize first",
-            format!(
-                "user `{user}` of service `{service}` has no tokens (status {}): POST /v1/services/{service}/users/{user}/login-link and open the link",
-                serde_json::to_value(usr.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-            ),
-        ));
-    }
     if input.find.is_some() && input.path.is_some() {
         return Err(Problem::bad_request("give `find` or `path`, not both"));
     }
@@ -249,6 +223,7 @@ pub async fn call(
         request,
         options,
         source: HistorySource::Api,
+        progress_id: None,
     };
     let cancel = state.cancel.child_token();
     let slug = send.service.clone();

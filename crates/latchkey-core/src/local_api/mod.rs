@@ -27,7 +27,7 @@ use crate::latchkey::Latchkey;
 use state::ApiState;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::task::JoinHandle;
 
 /// The largest request body accepted (413 above).
@@ -73,13 +73,12 @@ impl Server {
         })?;
         let addr = listener
             .local_addr()
-            .map_err(|e| Error::Internal(format!("cannot read the bound address: {e}")))?;
+            .map_err(Error::io("cannot read the bound address"))?;
         let state = Arc::new(ApiState {
             app,
             port: addr.port(),
             base_url: format!("http://{addr}"),
             cancel: CancellationToken::new(),
-            logins: Mutex::new(Default::default()),
         });
         Ok(Self {
             listener,
@@ -106,13 +105,12 @@ impl Server {
         let stopping = async move {
             shutdown.await;
             state.cancel.cancel();
-            state.abort_logins();
         };
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(stopping)
             .await
-            .map_err(|e| Error::Internal(format!("the local API stopped: {e}")));
-        self.state.abort_logins();
+            .map_err(Error::io("the local API stopped"));
+        self.state.cancel.cancel();
         result
     }
 
@@ -141,9 +139,10 @@ impl ServerHandle {
     /// Stops accepting, cancels in-flight sends, and waits for the end.
     pub async fn stop(self) -> Result<()> {
         self.stop.cancel();
-        self.task
-            .await
-            .map_err(|e| Error::Internal(format!("the local API task failed: {e}")))?
+        self.task.await.map_err(|source| Error::Task {
+            what: "the local API".into(),
+            source,
+        })?
     }
 }
 

@@ -136,11 +136,26 @@ impl From<Error> for Problem {
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_else(|| "internal".into());
         let mut problem = Problem::new(status, &code_text, title, err.to_string());
-        if let Error::Validation(fields) = err {
-            problem.errors = fields;
+        match err {
+            Error::Validation(fields) => problem.errors = fields,
+            Error::NotAuthorized { service, user, .. } => {
+                problem.title = "The user must authorize first";
+                problem.detail.push_str(&login_link_hint(&service, &user));
+            }
+            Error::NeedsReauth { service, user, .. } => {
+                problem.detail.push_str(&login_link_hint(&service, &user));
+            }
+            _ => {}
         }
         problem
     }
+}
+
+/// How a client of this API signs the user in.
+fn login_link_hint(service: &str, user: &str) -> String {
+    format!(
+        "; over this API, POST /v1/services/{service}/users/{user}/login-link and open the link"
+    )
 }
 
 /// The HTTP status a client expects for each core error code.
@@ -204,7 +219,15 @@ mod tests {
         let cases = [
             (Error::InvalidInput("x".into()), 400, "invalid_input"),
             (Error::NotFound("x".into()), 404, "not_found"),
-            (Error::NeedsReauth("x".into()), 409, "needs_reauth"),
+            (
+                Error::NeedsReauth {
+                    service: "s".into(),
+                    user: "u".into(),
+                    reason: "r".into(),
+                },
+                409,
+                "needs_reauth",
+            ),
             (Error::network("u", "d"), 502, "network"),
             (Error::Provider("x".into()), 502, "provider_error"),
             (Error::Timeout("x".into()), 504, "timeout"),

@@ -12,6 +12,13 @@ pub struct Param {
 }
 
 impl Param {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
     /// Parses `name=value` (the CLI's form); `field` names the input.
     pub fn parse(text: &str, field: &str) -> Result<Self, FieldError> {
         match text.split_once('=') {

@@ -156,19 +156,29 @@ fn not_authorized(service: &Service, user: &User, snap: &Snapshot) -> Result<()>
 }
 
 fn never_authorized(service: &Service, user: &User) -> Error {
-    let slug = &service.spec.slug;
-    Error::NotFound(format!(
-        "user `{}` of service `{slug}` has no tokens: `latchkey authorize {slug} {}` signs them in",
-        user.external_id, user.external_id
-    ))
+    Error::NotAuthorized {
+        service: service.spec.slug.clone(),
+        user: user.external_id.clone(),
+        status: user.status.to_string(),
+    }
+}
+
+/// Nothing is sent as a user who has not signed in (or signed out): the
+/// refusal says how to authorize, whichever front end sent it.
+pub(crate) fn ensure_authorized(service: &Service, user: &User) -> Result<()> {
+    match user.status {
+        UserStatus::New | UserStatus::Revoked => Err(never_authorized(service, user)),
+        UserStatus::Authorized | UserStatus::NeedsReauth => Ok(()),
+    }
 }
 
 fn needs_reauth(service: &Service, user: &User, why: &str) -> Error {
     let slug = &service.spec.slug;
-    Error::NeedsReauth(format!(
-        "user `{}` of service `{slug}` must authorize again ({why}): `latchkey authorize {slug} {}`",
-        user.external_id, user.external_id
-    ))
+    Error::NeedsReauth {
+        service: slug.clone(),
+        user: user.external_id.clone(),
+        reason: why.to_string(),
+    }
 }
 
 /// Marks the user `needs_reauth` (deleting nothing) and reports it.

@@ -102,7 +102,7 @@ impl Listener {
             attempts += 1;
             let listener = TcpListener::bind(SocketAddr::new(ip, port))
                 .await
-                .map_err(|e| bind_error(&e, ip, port))?;
+                .map_err(|e| bind_error(e, ip, port))?;
             let actual = local_port(&listener)?;
             if !localhost {
                 break (listener, None);
@@ -119,7 +119,7 @@ impl Listener {
                 {
                     continue
                 }
-                Err(e) => return Err(bind_error(&e, IpAddr::V6(Ipv6Addr::LOCALHOST), actual)),
+                Err(e) => return Err(bind_error(e, IpAddr::V6(Ipv6Addr::LOCALHOST), actual)),
             }
         };
         let actual = local_port(&listener)?;
@@ -266,13 +266,13 @@ async fn serve(mut stream: TcpStream, check: Arc<Check>, found: mpsc::Sender<Cau
 fn local_port(listener: &TcpListener) -> Result<u16> {
     Ok(listener
         .local_addr()
-        .map_err(|e| Error::Internal(format!("cannot read the listener's port: {e}")))?
+        .map_err(Error::io("cannot read the listener's port"))?
         .port())
 }
 
 impl Reply {
     /// Tells the browser how it went, then closes the connection.
-    pub async fn finish(mut self, outcome: &Result<String>) {
+    pub async fn finish(mut self, outcome: std::result::Result<String, &Error>) {
         let (status, html) = match outcome {
             Ok(who) => (
                 200,
@@ -363,7 +363,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn bind_error(err: &std::io::Error, ip: IpAddr, port: u16) -> Error {
+fn bind_error(err: std::io::Error, ip: IpAddr, port: u16) -> Error {
     let addr = match ip {
         IpAddr::V6(v6) if v6 == Ipv6Addr::LOCALHOST => format!("[::1]:{port}"),
         other => format!("{other}:{port}"),
@@ -373,9 +373,7 @@ fn bind_error(err: &std::io::Error, ip: IpAddr, port: u16) -> Error {
             "port {port} ({addr}) is in use by another program, so Latchkey cannot catch the sign-in redirect there: close that program or choose another port in the service's redirect URI"
         ))
     } else {
-        Error::Internal(format!(
-            "cannot listen on {addr} for the sign-in redirect: {err}"
-        ))
+        Error::io(format!("cannot listen on {addr} for the sign-in redirect"))(err)
     }
 }
 

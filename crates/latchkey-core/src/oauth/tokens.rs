@@ -94,8 +94,7 @@ impl StoredTokens {
     }
 
     pub fn seal(&self, vault: &Vault, purpose: &str) -> Result<Vec<u8>> {
-        let json = serde_json::to_string(self)
-            .map_err(|e| Error::Internal(format!("cannot encode a token set: {e}")))?;
+        let json = serde_json::to_string(self).map_err(Error::encode("a token set"))?;
         Ok(vault.seal(purpose, &Secret::new(json)))
     }
 

@@ -313,12 +313,7 @@ impl StoredEntry {
     /// The entry with its sealed part filled in from `plain` (the opened
     /// bytes of [`StoredEntry::sealed`]).
     pub fn with_opened(mut self, plain: &[u8]) -> Result<HistoryEntry> {
-        let broken = || {
-            Error::Internal(format!(
-                "history entry {} is damaged",
-                self.entry.summary.id
-            ))
-        };
+        let broken = || Error::damaged(format!("history entry {}", self.entry.summary.id));
         let (request, headers, body) = unframe(plain).ok_or_else(broken)?;
         self.entry.request = serde_json::from_slice(request).map_err(|_| broken())?;
         self.entry.response_headers = serde_json::from_slice(headers).map_err(|_| broken())?;

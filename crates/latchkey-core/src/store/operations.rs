@@ -12,8 +12,8 @@ pub fn replace(tx: &Connection, service_id: i64, operations: &[Operation]) -> Re
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (position, op) in operations.iter().enumerate() {
-        let detail = serde_json::to_string(op)
-            .map_err(|err| Error::Internal(format!("cannot store operation {}: {err}", op.path)))?;
+        let detail =
+            serde_json::to_string(op).map_err(Error::encode(format!("operation {}", op.path)))?;
         insert.execute(params![
             service_id,
             position as i64,
@@ -35,8 +35,10 @@ pub fn list(conn: &Connection, service_id: i64) -> Result<Vec<Operation>> {
         .collect::<rusqlite::Result<Vec<String>>>()?;
     rows.iter()
         .map(|text| {
-            serde_json::from_str(text)
-                .map_err(|err| Error::Internal(format!("a stored operation is damaged ({err})")))
+            serde_json::from_str(text).map_err(|err| Error::Damaged {
+                what: "a stored operation".into(),
+                source: Some(Box::new(err)),
+            })
         })
         .collect()
 }

@@ -33,8 +33,9 @@ struct SealedPart {
 impl StoredSaved {
     /// The request filled in from `plain`, the opened sealed part.
     pub fn with_opened(mut self, plain: &[u8]) -> Result<SavedRequest> {
-        let part: SealedPart = serde_json::from_slice(plain).map_err(|_| {
-            Error::Internal(format!("saved request `{}` is damaged", self.saved.name))
+        let part: SealedPart = serde_json::from_slice(plain).map_err(|err| Error::Damaged {
+            what: format!("saved request `{}`", self.saved.name),
+            source: Some(Box::new(err)),
         })?;
         self.saved.request = part.request;
         self.saved.extractors = part.extractors;

@@ -74,3 +74,115 @@ async fn serve_stops_when_its_future_completes() {
     tx.send(()).unwrap();
     task.await.unwrap().unwrap();
 }
+
+/// Service `svc` whose redirect URI has a fixed port, and its user `alice`;
+/// nothing is sent to the provider to make a login link.
+fn fixed_port_service(app: &Latchkey, port: u16) {
+    let mut input = crate::support::valid_input("svc");
+    input.redirect_uri = Some(format!("http://127.0.0.1:{port}/callback"));
+    // A public client: no secret to store for the link.
+    input.client_auth = latchkey_core::ClientAuth::None;
+    input.pkce = latchkey_core::PkceMode::S256;
+    app.create_service(&input).unwrap();
+    let alice = latchkey_core::UserInput {
+        external_id: "alice".into(),
+        label: None,
+    };
+    app.add_user("svc", &alice).unwrap();
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether something listens on `port` (a waiting login's listener).
+async fn listening(port: u16) -> bool {
+    tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_ok()
+}
+
+async fn post_login_link(url: &str, key: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(url)
+        .bearer_auth(key)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Waits (up to a generous bound) for something that happens in a
+/// background task.
+async fn wait_until<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The window and the local API inside the app share one login registry:
+/// a login started in one is replaced and cancelled through the other, and
+/// the fixed redirect port passes from one listener to the next.
+#[tokio::test]
+async fn window_and_local_api_share_waiting_logins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app(tmp.path());
+    let port = free_port();
+    fixed_port_service(&app, port);
+    let key = app.enable_api_key().unwrap().unwrap();
+    let handle = Server::bind(Arc::clone(&app), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+        .spawn();
+    let login_link = format!(
+        "http://{}/v1/services/svc/users/alice/login-link",
+        handle.local_addr()
+    );
+
+    // The window starts a login: its listener holds the fixed port.
+    let window_link = app
+        .start_login("svc", "alice", std::time::Duration::from_secs(300), None)
+        .await
+        .unwrap();
+    assert!(window_link.redirect_uri.contains(&format!(":{port}/")));
+    assert!(app.login_waiting("svc", "alice"));
+    assert!(listening(port).await);
+
+    // The local API sees it: its link replaces the window's login on the
+    // same port instead of finding the port taken.
+    let res = post_login_link(&login_link, key.expose()).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let api_link: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(api_link["redirect_uri"], window_link.redirect_uri.as_str());
+    assert_ne!(api_link["url"], window_link.url.as_str());
+    assert!(app.login_waiting("svc", "alice"));
+    assert!(listening(port).await);
+
+    // The window's Cancel stops the login the local API started.
+    assert!(app.cancel_login("svc", "alice"));
+    assert!(!app.login_waiting("svc", "alice"));
+    wait_until("the cancelled listener closes", || async {
+        !listening(port).await
+    })
+    .await;
+    assert!(!app.cancel_login("svc", "alice"), "nothing left to cancel");
+
+    // A login started through the local API stops with it.
+    let res = post_login_link(&login_link, key.expose()).await;
+    assert_eq!(res.status(), 200);
+    assert!(app.login_waiting("svc", "alice"));
+    handle.stop().await.unwrap();
+    wait_until("the API's login stops with it", || async {
+        !app.login_waiting("svc", "alice") && !listening(port).await
+    })
+    .await;
+}

@@ -15,6 +15,7 @@ mod oauth_matrix;
 mod oauth_quirks;
 mod oauth_tokens;
 mod openapi;
+mod progress;
 mod properties;
 mod requests;
 mod secret_scan;

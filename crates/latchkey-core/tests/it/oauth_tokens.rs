@@ -130,7 +130,12 @@ async fn sign_out_revokes_at_the_provider_then_forgets() {
     let (status, _) = server.refresh_raw((BASIC.0, BASIC.1), &refresh).await;
     assert_eq!(status, 400);
     let err = app.access_token("svc", "alice", false).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+    assert_eq!(err.code(), ErrorCode::NeedsReauth, "{err}");
+    assert_eq!(
+        err.to_string(),
+        "user `alice` of service `svc` is not authorized yet (status revoked): \
+         authorize first with `latchkey authorize svc alice`"
+    );
 }
 
 #[tokio::test]

@@ -76,6 +76,20 @@ fn setup(tmp: &std::path::Path, addr: SocketAddr) -> latchkey_core::Latchkey {
     app
 }
 
+/// `method url` as `alice` of `echo`.
+fn as_alice(method: &str, url: &str) -> SendRequest {
+    SendRequest {
+        service: Some("echo".into()),
+        user: Some("alice".into()),
+        request: RequestSpec {
+            method: method.into(),
+            url: url.into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 fn meeting_request() -> RequestSpec {
     RequestSpec {
         method: "POST".into(),
@@ -203,15 +217,7 @@ async fn a_refreshed_token_is_redacted_too_and_errors_are_recorded() {
     let tmp = tempfile::tempdir().unwrap();
     let addr = echo_server().await;
     let app = setup(tmp.path(), addr);
-    let send = SendRequest {
-        service: Some("echo".into()),
-        user: Some("alice".into()),
-        request: RequestSpec {
-            url: "/me".into(),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let send = as_alice("GET", "/me");
     let sent = app
         .send_request_with_tokens(
             &send,
@@ -390,15 +396,8 @@ async fn a_change_made_elsewhere_is_seen_by_the_next_send() {
     let app = setup(tmp.path(), addr);
     let cancel = CancellationToken::new();
     let send = SendRequest {
-        service: Some("echo".into()),
-        user: Some("alice".into()),
-        request: RequestSpec {
-            method: "GET".into(),
-            url: "/meetings".into(),
-            ..Default::default()
-        },
         source: HistorySource::Cli,
-        ..Default::default()
+        ..as_alice("GET", "/meetings")
     };
     let auth = || {
         Some(AuthPlacement::new(
@@ -441,5 +440,42 @@ async fn a_change_made_elsewhere_is_seen_by_the_next_send() {
             .entries
             .len(),
         5
+    );
+}
+
+/// Whichever front end sends, a user who never signed in is refused before
+/// anything goes out, with the way to sign in.
+#[tokio::test]
+async fn a_user_who_has_not_authorized_is_told_to_authorize_first() {
+    let addr = echo_server().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let app = setup(tmp.path(), addr);
+    let send = as_alice("GET", "/me");
+    let err = app
+        .send(&send, &CancellationToken::new())
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), ErrorCode::NeedsReauth);
+    assert_eq!(
+        err.to_string(),
+        "user `alice` of service `echo` is not authorized yet (status new): \
+         authorize first with `latchkey authorize echo alice`"
+    );
+    assert!(matches!(
+        err,
+        latchkey_core::Error::NotAuthorized { ref service, ref user, ref status }
+            if service == "echo" && user == "alice" && status == "new"
+    ));
+    // Asking for the token directly says the same.
+    let err = app
+        .access_token("echo", "alice", false)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), ErrorCode::NeedsReauth);
+    assert!(
+        err.to_string().contains("`latchkey authorize echo alice`"),
+        "{err}"
     );
 }
