@@ -1,6 +1,7 @@
 //! `#[tauri::command]`s: parse, call one core function, map the result.
 
 use crate::state::AppState;
+use latchkey_core::model::{Operation, OperationSummary};
 use latchkey_core::service::DiscoveryFill;
 use latchkey_core::{
     AppInfo, Error, ErrorPayload, Latchkey, Preset, RemovedService, Service, ServiceInput, User,
@@ -152,4 +153,57 @@ pub async fn export_services(state: State<'_, AppState>, slugs: Vec<String>) -> 
 #[tauri::command]
 pub async fn import_services(state: State<'_, AppState>, text: String) -> CmdResult<Vec<Service>> {
     with_core(state, move |core| core.import_services(&text)).await
+}
+
+/// Fills the form from an OpenAPI / Swagger document (a file path or an
+/// http(s) URL): name, endpoints, scopes and base URL.
+#[tauri::command]
+pub async fn import_api_into(
+    source: String,
+    input: ServiceInput,
+) -> CmdResult<latchkey_core::service::ApiImportFill> {
+    Ok(latchkey_core::service::import_for_form(&source, input).await?)
+}
+
+/// Creates a service with the operations of its API description, read
+/// again from `source` so what is stored is what the document says now.
+#[tauri::command]
+pub async fn create_service_from_api(
+    state: State<'_, AppState>,
+    input: ServiceInput,
+    source: String,
+) -> CmdResult<Service> {
+    let api = latchkey_core::service::import_api(
+        source.trim(),
+        latchkey_core::openapi::Purpose::Operations,
+    )
+    .await?;
+    with_core(state, move |core| {
+        core.create_service_with_operations(&input, &api.description.operations)
+    })
+    .await
+}
+
+/// What the operation picker lists: method, path, id and summary only (the
+/// schemas come with [`operation`], one at a time).
+#[tauri::command]
+pub async fn list_operations(
+    state: State<'_, AppState>,
+    service: String,
+) -> CmdResult<Vec<OperationSummary>> {
+    with_core(state, move |core| {
+        core.list_operations(&service)
+            .map(|ops| ops.iter().map(OperationSummary::from).collect())
+    })
+    .await
+}
+
+/// One operation, by operationId or `METHOD /path`, with its schemas.
+#[tauri::command]
+pub async fn operation(
+    state: State<'_, AppState>,
+    service: String,
+    key: String,
+) -> CmdResult<Operation> {
+    with_core(state, move |core| core.operation(&service, &key)).await
 }

@@ -6,6 +6,7 @@ mod auth_commands;
 mod commands;
 mod request_commands;
 mod state;
+mod variable_commands;
 
 use latchkey_core::oauth::{AuthEvent, AuthEventKind};
 use tauri::{Emitter, Manager, Runtime};
@@ -60,6 +61,14 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::remove_user,
             commands::export_services,
             commands::import_services,
+            commands::import_api_into,
+            commands::create_service_from_api,
+            commands::list_operations,
+            commands::operation,
+            variable_commands::list_variables,
+            variable_commands::set_variable,
+            variable_commands::unset_variable,
+            variable_commands::save_value_to_variable,
             auth_commands::start_authorization,
             auth_commands::cancel_authorization,
             auth_commands::complete_pasted,

@@ -75,6 +75,15 @@ fn pieces(text: &str) -> Result<Vec<Piece<'_>>> {
     Ok(out)
 }
 
+/// The text a JSON value is stored as when captured into a variable: a
+/// string without its quotes, anything else as compact JSON.
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// The names `text` refers to, in order (repeats included).
 pub fn references(text: &str) -> Result<Vec<String>> {
     Ok(pieces(text)?

@@ -20,6 +20,10 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::DiscoveredEndpoints::export_all(&cfg)?;
     crate::service::ServiceDefaults::export_all(&cfg)?;
     crate::service::DiscoveryFill::export_all(&cfg)?;
+    crate::service::ApiImportFill::export_all(&cfg)?;
+    crate::model::Operation::export_all(&cfg)?;
+    crate::model::OperationSummary::export_all(&cfg)?;
+    crate::model::Variable::export_all(&cfg)?;
     // Requests, history and the JSON tools.
     crate::http::RequestSpec::export_all(&cfg)?;
     crate::http::SendOptions::export_all(&cfg)?;

@@ -7,6 +7,10 @@ import type { AuthEvent } from "./bindings/AuthEvent";
 import type { BodyRow } from "./bindings/BodyRow";
 import type { ChildPage } from "./bindings/ChildPage";
 import type { DiscoveryFill } from "./bindings/DiscoveryFill";
+import type { ApiImportFill } from "./bindings/ApiImportFill";
+import type { Operation } from "./bindings/Operation";
+import type { OperationSummary } from "./bindings/OperationSummary";
+import type { Variable } from "./bindings/Variable";
 import type { FindPage } from "./bindings/FindPage";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { HistoryFilter } from "./bindings/HistoryFilter";
@@ -40,6 +44,11 @@ import type { UserInput } from "./bindings/UserInput";
 import { toApiError, type ApiError } from "./errors";
 
 export type { AppInfo } from "./bindings/AppInfo";
+export type { ApiImportFill } from "./bindings/ApiImportFill";
+export type { Operation } from "./bindings/Operation";
+export type { OperationParameter } from "./bindings/OperationParameter";
+export type { OperationSummary } from "./bindings/OperationSummary";
+export type { Variable } from "./bindings/Variable";
 export type { AuthEvent } from "./bindings/AuthEvent";
 export type { BodyRow } from "./bindings/BodyRow";
 export type { ChildPage } from "./bindings/ChildPage";
@@ -131,6 +140,29 @@ export const serviceDraft = (preset: string | null, slug: string): Promise<Servi
  */
 export const discoverInto = (issuer: string, input: ServiceInput): Promise<DiscoveryFill> =>
   call("discover_into", { issuer, input });
+
+/**
+ * Fills `input` from an OpenAPI / Swagger document (a file path or an
+ * http(s) URL): name, endpoints, scopes, API base URL.
+ */
+export const importApiInto = (source: string, input: ServiceInput): Promise<ApiImportFill> =>
+  call("import_api_into", { source, input });
+/** Creates the service with the operations of the document at `source`. */
+export const createServiceFromApi = (input: ServiceInput, source: string): Promise<Service> =>
+  call("create_service_from_api", { input, source });
+export const listOperations = (service: string): Promise<OperationSummary[]> => call("list_operations", { service });
+/** One operation by operationId or `METHOD /path`, with its schemas. */
+export const operation = (service: string, key: string): Promise<Operation> => call("operation", { service, key });
+
+/** `null`: every variable of every scope; a slug: that service's and the global ones. Secret values never come back. */
+export const listVariables = (service: string | null): Promise<Variable[]> => call("list_variables", { service });
+export const setVariable = (service: string | null, name: string, value: string, secret: boolean): Promise<Variable> =>
+  call("set_variable", { service, name, value, secret });
+export const unsetVariable = (service: string | null, name: string): Promise<void> =>
+  call("unset_variable", { service, name });
+/** Stores the value at `path` of a response document (a string as it is, else JSON). */
+export const saveValueToVariable = (doc: string, path: string, service: string | null, name: string): Promise<Variable> =>
+  call("save_value_to_variable", { doc, path, service, name });
 
 export const listServices = (): Promise<Service[]> => call("list_services");
 export const createService = (input: ServiceInput): Promise<Service> => call("create_service", { input });

@@ -2,6 +2,7 @@
 // main area shows. Data comes from src/api; nothing here talks to Tauri.
 import {
   listServices,
+  listVariables,
   listUsers,
   type ApiError,
   type ExtractedValue,
@@ -11,6 +12,7 @@ import {
   type SendOutcome,
   type Service,
   type User,
+  type Variable,
 } from "../api";
 import type { RequestDraft } from "./request/requestDraft";
 
@@ -21,6 +23,7 @@ export type View =
   | { kind: "edit-service"; slug: string }
   | { kind: "duplicate-service"; slug: string }
   | { kind: "history" }
+  | { kind: "variables" }
   | { kind: "settings" };
 
 export const workspace = $state({
@@ -75,3 +78,11 @@ export const localApi = $state({ servingAt: null as string | null });
 
 /** Bumped when another process (or this one) adds to history: views that list it reload. */
 export const changes = $state({ history: 0 });
+
+/** Every variable of every scope (secret ones without their value), for the builder and the Variables view. */
+export const variables = $state({ all: [] as Variable[], loaded: false });
+
+export async function reloadVariables(): Promise<void> {
+  variables.all = await listVariables(null);
+  variables.loaded = true;
+}

@@ -243,10 +243,7 @@ pub async fn call(
                     found.error.unwrap_or_default()
                 )));
             };
-            let text = match value {
-                Value::String(text) => text,
-                other => other.to_string(),
-            };
+            let text = crate::template::value_text(&value);
             state.app.capture_variable(slug.as_deref(), name, &text)?;
             stored.insert(name.clone(), text);
         }

@@ -61,6 +61,20 @@ impl Default for TokenPlacement {
     }
 }
 
+impl AuthKind {
+    /// The kind in words, for messages a person reads in the window and the
+    /// CLI alike ("authorization code", not `authorization_code`).
+    pub fn in_words(self) -> &'static str {
+        match self {
+            AuthKind::AuthorizationCode => "authorization code",
+            AuthKind::ClientCredentials => "client credentials",
+            AuthKind::DeviceCode => "device code",
+            AuthKind::ApiKey => "API key",
+            AuthKind::None => "no-auth",
+        }
+    }
+}
+
 impl fmt::Display for AuthKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

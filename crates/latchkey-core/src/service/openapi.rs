@@ -7,6 +7,8 @@ use crate::discovery::DiscoveredEndpoints;
 use crate::error::{Error, Result};
 use crate::model::AuthKind;
 use crate::openapi::{ApiDescription, DocumentSource, Flow, Purpose};
+use serde::Serialize;
+use ts_rs::TS;
 
 /// A document read, and what discovery found for its openIdConnect scheme.
 #[derive(Debug, Clone)]
@@ -34,6 +36,36 @@ pub async fn import_api(source: &str, purpose: Purpose) -> Result<ImportedApi> {
     Ok(ImportedApi {
         description,
         discovered,
+    })
+}
+
+/// What the form's "Import API description" gets: the input filled from
+/// the document, how many operations it describes, and what the person
+/// should know (a relative server, a refresh URL Latchkey does not use).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApiImportFill {
+    pub input: ServiceInput,
+    pub operations: u32,
+    pub notes: Vec<String>,
+}
+
+/// [`import_api`] for a form a person is filling in: the document's name,
+/// endpoints, scopes and base URL over `input`; the slug, client id and
+/// secret typed so far are kept. Saving reads the operations again
+/// ([`Purpose::Operations`]), so nothing is held between the two calls.
+pub async fn import_for_form(source: &str, mut input: ServiceInput) -> Result<ApiImportFill> {
+    let source = source.trim();
+    if source.is_empty() {
+        return Err(Error::InvalidInput(
+            "give the path of an OpenAPI / Swagger file (JSON or YAML) or its http(s) URL".into(),
+        ));
+    }
+    let api = import_api(source, Purpose::Service(None)).await?;
+    input.apply_api(&api);
+    Ok(ApiImportFill {
+        operations: u32::try_from(api.description.operations.len()).unwrap_or(u32::MAX),
+        notes: api.description.notes,
+        input,
     })
 }
 

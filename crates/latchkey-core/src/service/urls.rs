@@ -74,7 +74,13 @@ pub fn check_redirect(text: &str) -> Result<String, String> {
 }
 
 fn parse(label: &str, text: &str) -> Result<Url, String> {
-    Url::parse(text.trim()).map_err(|err| format!("{label} `{text}` is not a valid URL ({err})"))
+    Url::parse(text.trim()).map_err(|err| match err {
+        // Usually a host and path typed without the scheme.
+        url::ParseError::RelativeUrlWithoutBase => {
+            format!("{label} `{text}` is not a valid URL: write it in full, starting with https://")
+        }
+        err => format!("{label} `{text}` is not a valid URL ({err})"),
+    })
 }
 
 #[cfg(test)]

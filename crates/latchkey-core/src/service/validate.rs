@@ -95,7 +95,7 @@ pub fn validate(input: &ServiceInput) -> Result<ValidInput> {
                 if required {
                     errors.push(FieldError::new(
                         field,
-                        format!("{label} is required for {kind} services"),
+                        format!("{label} is required for {} services", kind.in_words()),
                     ));
                 }
                 None
@@ -306,15 +306,16 @@ fn check_name(name: &str) -> std::result::Result<(), String> {
 fn check_client_id(kind: AuthKind, client_id: Option<&str>) -> std::result::Result<(), String> {
     match client_id {
         None if needs_client_id(kind) => Err(format!(
-            "client ID is required for {kind} services: copy it from the provider's app registration"
+            "client ID is required for {} services: copy it from the provider's app registration",
+            kind.in_words()
         )),
         None => Ok(()),
         Some(id) if id.chars().any(|c| c.is_whitespace() || c.is_control()) => {
             Err("client ID must not contain spaces or control characters".into())
         }
-        Some(id) if id.len() > MAX_CLIENT_ID => {
-            Err(format!("client ID is longer than {MAX_CLIENT_ID} characters"))
-        }
+        Some(id) if id.len() > MAX_CLIENT_ID => Err(format!(
+            "client ID is longer than {MAX_CLIENT_ID} characters"
+        )),
         Some(_) => Ok(()),
     }
 }

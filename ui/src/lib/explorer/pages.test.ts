@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countLabel, pagesCovering, rowAt } from "./pages";
+import { countLabel, noMatchText, pagesCovering, rowAt } from "./pages";
 
 describe("pagesCovering", () => {
   it("lists the pages a visible range needs", () => {
@@ -25,5 +25,16 @@ describe("countLabel", () => {
   it("groups thousands and picks the plural", () => {
     expect(countLabel(129453, "match", "matches")).toBe("129,453 matches");
     expect(countLabel(1, "match", "matches")).toBe("1 match");
+  });
+});
+
+describe("noMatchText", () => {
+  it("says the key is not there", () => {
+    expect(noMatchText("joinURL", null)).toBe("No key joinURL in this response.");
+    expect(noMatchText("joinurl", 0)).toBe("No key joinurl in this response.");
+  });
+  it("says how many matches there are in another case", () => {
+    expect(noMatchText("joinurl", 1)).toBe("No key joinurl in this response with that case; 1 match ignoring case.");
+    expect(noMatchText("name", 129453)).toBe("No key name in this response with that case; 129,453 matches ignoring case.");
   });
 });

@@ -22,3 +22,14 @@ const counter = new Intl.NumberFormat("en-US");
 export function countLabel(n: number, one: string, many: string): string {
   return `${counter.format(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * What a find with no match says. A key typed in another case than the
+ * document's ("joinurl" for "joinURL") is the usual miss, so when matches
+ * exist ignoring case, it says how many.
+ */
+export function noMatchText(key: string, ignoringCase: number | null): string {
+  const none = `No key ${key} in this response`;
+  if (ignoringCase === null || ignoringCase === 0) return `${none}.`;
+  return `${none} with that case; ${countLabel(ignoringCase, "match", "matches")} ignoring case.`;
+}

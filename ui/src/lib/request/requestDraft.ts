@@ -1,6 +1,7 @@
 // The request builder's editable state and its conversion to the
 // RequestSpec that Rust validates and sends.
 import type { BodyRow, Param, RequestSpec } from "../../api";
+import { fillPath, type OperationFill } from "./operations";
 
 export type BodyMode = "none" | "json-form" | "json" | "form" | "raw";
 
@@ -19,6 +20,19 @@ export interface RequestDraft {
   user: string;
   /** The person picked `user` (or "no auth"): a default no longer replaces it. */
   userChosen: boolean;
+  /** Values of the URL's `{name}` parameters (from an operation of the API description). */
+  pathParams: Param[];
+  /** The operation the draft was filled from, for the form's hints and the expected answer. */
+  operation: PickedOperation | null;
+}
+
+export interface PickedOperation {
+  key: string;
+  summary: string;
+  bodySchema: unknown;
+  responseSchema: unknown;
+  optional: OperationFill["optional"];
+  pathExamples: Record<string, string>;
 }
 
 export function emptyDraft(user: string): RequestDraft {
@@ -35,6 +49,8 @@ export function emptyDraft(user: string): RequestDraft {
     rawContentType: "text/plain",
     user,
     userChosen: false,
+    pathParams: [],
+    operation: null,
   };
 }
 
@@ -55,9 +71,10 @@ export function toSpec(draft: RequestDraft): RequestSpec {
         : draft.bodyMode === "raw"
           ? { kind: "raw", content_type: draft.rawContentType, text: draft.rawText }
           : { kind: "json", text: draft.jsonText };
+  const filledPath = fillPath(draft.url.trim(), draft.pathParams);
   return {
     method: draft.method.trim(),
-    url: draft.url.trim(),
+    url: draft.pathParams.length && "url" in filledPath ? filledPath.url : draft.url.trim(),
     query: filled(draft.query),
     headers: filled(draft.headers),
     body,
@@ -141,5 +158,19 @@ export function prettyJson(text: string): string {
       out += c;
     }
   }
+  return out;
+}
+
+/** Every text of the draft that may hold `{{name}}` references, with where it is (for messages). */
+export function draftTexts(draft: RequestDraft): { where: string; text: string }[] {
+  const out: { where: string; text: string }[] = [{ where: "the URL", text: draft.url }];
+  for (const p of draft.pathParams) out.push({ where: `path parameter {${p.name}}`, text: p.value });
+  for (const p of draft.query) out.push({ where: "the query parameters", text: `${p.name} ${p.value}` });
+  for (const p of draft.headers) out.push({ where: "the headers", text: `${p.name} ${p.value}` });
+  const rowTexts = (rows: BodyRow[]): string[] => rows.flatMap((r) => [r.key, r.value, ...rowTexts(r.children)]);
+  if (draft.bodyMode === "json-form") out.push({ where: "the body", text: rowTexts(draft.rows).join(" ") });
+  else if (draft.bodyMode === "json") out.push({ where: "the body", text: draft.jsonText });
+  else if (draft.bodyMode === "form") out.push({ where: "the body", text: draft.formFields.map((p) => `${p.name} ${p.value}`).join(" ") });
+  else if (draft.bodyMode === "raw") out.push({ where: "the body", text: draft.rawText });
   return out;
 }

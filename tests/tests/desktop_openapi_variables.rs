@@ -1,0 +1,322 @@
+//! From an API's own description to two chained requests, in the window:
+//! a bad document is refused beside the import control (nothing stored);
+//! the service is created from the fixture's OpenAPI document; the
+//! operation picker fills the builder (path fields, the JSON form from the
+//! schema with its enums, required marks and hints, the expected answer);
+//! variables are added in the Variables view (a secret one masked) and
+//! completed after `{{`; the answer's `meetingid` is saved to a variable
+//! from the tree and a second request reads the meeting back through it;
+//! an unknown variable stops the send before anything leaves.
+
+use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
+use latchkey_e2e::{
+    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
+};
+use serde_json::json;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// How many calls the fixture's protected API has answered.
+fn api_requests(server: &OauthServer) -> u64 {
+    let stats: serde_json::Value = ureq::get(&format!("{}/__test/stats", server.issuer))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    stats["api_requests"].as_u64().unwrap()
+}
+
+/// The value of the input or select at `css`.
+fn value_of(app: &Session, css: &str) -> String {
+    let el = app.wait_for(css, WAIT);
+    app.value(&el)
+}
+
+/// What does not fit at the smallest window, after a screenshot there.
+fn small_window(app: &Session, name: &str, problems: &mut Vec<String>) {
+    app.set_window_size(760, 480);
+    std::thread::sleep(Duration::from_millis(600));
+    app.save_screenshot(&screenshot_path(&format!("{name}-min")))
+        .unwrap();
+    let clipped = app.clipped_controls();
+    if !clipped.is_empty() {
+        problems.push(format!("{name} at 760x480: {clipped:?}"));
+    }
+    app.set_window_size(1280, 820);
+    std::thread::sleep(Duration::from_millis(600));
+}
+
+#[test]
+#[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
+fn operation_picker_variables_and_a_chained_request() {
+    let server = OauthServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let browser = fixture_dir().join("browser.mjs");
+    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir), ("BROWSER", &browser)]);
+    let app = Session::start(&driver.url(), &desktop_binary());
+    app.set_window_size(1280, 820);
+    let mut problems = Vec::new();
+
+    // A document that is not OpenAPI, and one without an OAuth scheme: the
+    // core's own words beside the control, and no service stored.
+    app.click(&app.wait_for("button[aria-label='Add a service']", WAIT));
+    let docs = fixture_dir().join("../openapi");
+    let not_openapi = format!("{}/openapi/bad-not-openapi.json", server.issuer);
+    app.fill("#api_description", &not_openapi);
+    app.click(&app.wait_for("[data-testid=import-api]", WAIT));
+    let said = app.wait_for_text("[data-testid=field-error-api_description]", WAIT, |t| {
+        !t.is_empty()
+    });
+    assert!(
+        said.contains("is not an OpenAPI document: it has no `openapi` or `swagger` field"),
+        "{said}"
+    );
+    let no_oauth = docs.join("bad-no-oauth.yaml");
+    app.fill("#api_description", no_oauth.to_str().unwrap());
+    app.click(&app.wait_for("[data-testid=import-api]", WAIT));
+    let said = app.wait_for_text("[data-testid=field-error-api_description]", WAIT, |t| {
+        t.contains("OAuth")
+    });
+    assert!(said.contains("has no OAuth 2.0 security scheme"), "{said}");
+    app.save_screenshot(&screenshot_path("import-api-error"))
+        .unwrap();
+    assert!(
+        cli::output(&data_dir, &["service", "list"]).contains("No services yet"),
+        "a bad document stored something"
+    );
+
+    // The fixture's own description fills the form.
+    let doc = format!("{}/openapi/meetings.openapi.yaml", server.issuer);
+    app.fill("#api_description", &doc);
+    app.click(&app.wait_for("[data-testid=import-api]", WAIT));
+    let hint = app.wait_for_text("[data-testid=field-hint-api_description]", WAIT, |t| {
+        !t.is_empty()
+    });
+    assert!(hint.contains("4 operations"), "{hint}");
+    assert_eq!(value_of(&app, "#name"), "Test Meetings API");
+    assert_eq!(
+        value_of(&app, "#token_url"),
+        format!("{}/token", server.issuer)
+    );
+    assert_eq!(
+        value_of(&app, "#api_base_url"),
+        format!("{}/api", server.issuer)
+    );
+    app.fill("#slug", "goto");
+    app.fill("#client_id", "latchkey-public");
+    app.select("#client_auth", "none");
+    app.fill("#redirect_uri", "http://127.0.0.1:0/callback");
+    app.save_screenshot(&screenshot_path("import-api-filled"))
+        .unwrap();
+    app.click(&app.button("Add service"));
+    app.wait_for_text("#service-title", WAIT, |t| t == "Test Meetings API");
+    let listed = cli::output(&data_dir, &["operations", "goto"]);
+    assert!(listed.contains("createMeeting"), "{listed}");
+
+    // Authorize alice in the window.
+    cli::run(&data_dir, &["user", "add", "goto", "alice"], "");
+    app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
+    app.wait_for_text("table.users", WAIT, |t| t.contains("alice"));
+    app.click(&app.button("Authorize"));
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
+
+    // Variables: a global one, and a secret one that the window never gets back.
+    app.click(&app.wait_for("[data-testid=open-variables]", WAIT));
+    app.fill(
+        "[data-testid=variable-form] input[aria-label=Name]",
+        "subject",
+    );
+    app.fill(
+        "[data-testid=variable-form] input[aria-label=Value]",
+        "Design review",
+    );
+    app.click(&app.button("Add"));
+    app.wait_for_text("[data-testid=variables-table]", WAIT, |t| {
+        t.contains("Design review")
+    });
+    app.fill(
+        "[data-testid=variable-form] input[aria-label=Name]",
+        "api_secret",
+    );
+    app.select(
+        "[data-testid=variable-form] select[aria-label=Scope]",
+        "goto",
+    );
+    app.fill(
+        "[data-testid=variable-form] input[aria-label=Value]",
+        "s3cr3t-never-shown",
+    );
+    app.click(&app.wait_for("[data-testid=variable-form] input[type=checkbox]", WAIT));
+    app.click(&app.button("Add"));
+    let table = app.wait_for_text("[data-testid=variables-table]", WAIT, |t| {
+        t.contains("api_secret")
+    });
+    assert!(table.contains("secret"), "{table}");
+    let page = app.execute("return document.documentElement.outerHTML", vec![]);
+    assert!(
+        !page.as_str().unwrap().contains("s3cr3t-never-shown"),
+        "the secret value came back to the window"
+    );
+    assert_eq!(
+        cli::output(
+            &data_dir,
+            &["var", "get", "api_secret", "--service", "goto", "--reveal"]
+        )
+        .trim(),
+        "s3cr3t-never-shown"
+    );
+    app.save_screenshot(&screenshot_path("variables-view"))
+        .unwrap();
+    small_window(&app, "variables-view", &mut problems);
+
+    // The operation picker: search, arrows and Enter.
+    app.click(&app.wait_for("nav ul.services .service[data-slug=goto]", WAIT));
+    app.click(&app.wait_for("[data-testid=tab-request]", WAIT));
+    app.fill("[data-testid=operation-search]", "post meetings");
+    let search = app.wait_for("[data-testid=operation-search]", WAIT);
+    app.wait_for_text("#operation-list", WAIT, |t| {
+        t.contains("createMeeting") && !t.contains("getMe")
+    });
+    app.save_screenshot(&screenshot_path("operation-picker"))
+        .unwrap();
+    app.type_text(&search, "\u{E007}");
+    app.wait_for_text("[data-testid=request-url]", WAIT, |_| true);
+    assert_eq!(value_of(&app, "select[aria-label=Method]"), "POST");
+    assert_eq!(value_of(&app, "[data-testid=request-url]"), "/meetings");
+    // The JSON form from the schema: the example, enums as selects, the
+    // required fields marked and the descriptions as hints.
+    assert_eq!(
+        value_of(&app, ".rows > .row[data-key=subject] input.value"),
+        "Weekly sync"
+    );
+    let required: Vec<String> = app
+        .execute(
+            "return [...document.querySelectorAll('.rows > .row.required')].map(r => r.dataset.key);",
+            vec![],
+        )
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(required, ["subject", "starttime", "endtime"]);
+    let choices = app.execute(
+        "return [...document.querySelectorAll('.row[data-key=conferencecallinfo] select.choice option')].map(o => o.value);",
+        vec![],
+    );
+    assert_eq!(choices, json!(["Hybrid", "PSTN", "Free", "VoIP"]));
+    app.wait_for_text(".rows", WAIT, |t| {
+        t.contains("Whether joining needs a password")
+    });
+    let expected = app.wait_for_text("[data-testid=expected-schema]", WAIT, |t| {
+        t.contains("joinURL")
+    });
+    assert!(expected.contains("meetingid: integer"), "{expected}");
+
+    // `{{` completes the names this service sees; the hover tells the value.
+    let subject = ".rows > .row[data-key=subject] input.value";
+    app.fill(subject, "{{sub");
+    app.wait_for_text("[data-testid=var-complete]", WAIT, |t| {
+        t.contains("subject")
+    });
+    app.save_screenshot(&screenshot_path("variable-completion"))
+        .unwrap();
+    app.type_text(&app.wait_for(subject, WAIT), "\u{E007}");
+    assert_eq!(value_of(&app, subject), "{{subject}}");
+    let hover = app.execute(
+        "return document.querySelector(arguments[0]).title;",
+        vec![json!(subject)],
+    );
+    assert_eq!(hover, "{{subject}} = Design review (global)");
+    app.select(".row[data-key=conferencecallinfo] select.choice", "Free");
+    app.save_screenshot(&screenshot_path("operation-skeleton"))
+        .unwrap();
+    small_window(&app, "operation-skeleton", &mut problems);
+
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| !t.is_empty());
+    assert_eq!(status, "201 Created");
+
+    // "Save to variable" on meetingid in the tree, for this service.
+    app.wait_for_text("[data-testid=json-tree]", WAIT, |t| t.contains("[0]"));
+    std::thread::sleep(Duration::from_millis(400));
+    // The tree may sit below the fold: bring each row into view first.
+    let reach = |css: &str| {
+        app.wait_for(css, WAIT);
+        app.execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![json!(css)],
+        );
+        // The virtual list settles after scrolling (rows are re-created).
+        std::thread::sleep(Duration::from_millis(400));
+        app.click(&app.wait_for(css, WAIT));
+    };
+    reach(".row[data-path='$[0]'] .twist");
+    reach(".row[data-path='$[0].meetingid'] .key");
+    // A selected row shows its actions; the tree may sit low in the pane.
+    let save = ".row.selected[data-path='$[0].meetingid'] button[title='Save to variable']";
+    reach(save);
+    assert_eq!(
+        value_of(
+            &app,
+            "[data-testid=save-variable] input[aria-label='Variable name']"
+        ),
+        "meetingid"
+    );
+    app.fill(
+        "[data-testid=save-variable] input[aria-label='Variable name']",
+        "mid",
+    );
+    app.save_screenshot(&screenshot_path("save-to-variable"))
+        .unwrap();
+    app.click(&app.wait_for("[data-testid=save-variable] button[type=submit]", WAIT));
+    app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
+        t.contains("{{mid}}")
+    });
+    let mid = cli::output(&data_dir, &["var", "get", "mid", "--service", "goto"]);
+    assert!(
+        mid.trim().parse::<u64>().is_ok(),
+        "meetingid stored as a number's text: {mid}"
+    );
+
+    // An unknown variable: said beside the control, nothing sent.
+    app.fill("[data-testid=operation-search]", "one meeting");
+    let search = app.wait_for("[data-testid=operation-search]", WAIT);
+    app.wait_for_text("#operation-list", WAIT, |t| {
+        t.contains("One meeting") && !t.contains("getMeetings")
+    });
+    app.type_text(&search, "\u{E007}");
+    app.wait_for("[data-testid=path-param-meetingId]", WAIT);
+    assert_eq!(value_of(&app, "select[aria-label=Method]"), "GET");
+    app.fill("[data-testid=path-param-meetingId]", "{{nope}}");
+    let before = api_requests(&server);
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    let said = app.wait_for_text("[data-testid=variable-error]", WAIT, |t| !t.is_empty());
+    assert!(
+        said.contains("{{nope}}") && said.contains("nothing was sent"),
+        "{said}"
+    );
+    assert_eq!(api_requests(&server), before, "a request went out");
+
+    // The second request reads the meeting back through {{mid}}.
+    app.fill("[data-testid=path-param-meetingId]", "{{mid}}");
+    app.click(&app.wait_for("[data-testid=send]", WAIT));
+    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
+        t.starts_with("200")
+    });
+    assert_eq!(status, "200 OK");
+    app.fill("[data-testid=find-key]", "subject");
+    app.click(&app.button("Find"));
+    let found = app.wait_for_text("[data-testid=found-value]", WAIT, |t| !t.is_empty());
+    assert_eq!(found, "Design review");
+    let found = app.wait_for_text("[data-testid=json-tree]", WAIT, |t| t.contains("meetingid"));
+    assert!(found.contains(mid.trim()), "{found}");
+    app.save_screenshot(&screenshot_path("chained-request"))
+        .unwrap();
+    small_window(&app, "chained-request", &mut problems);
+
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -1,0 +1,151 @@
+// `use:varField={scope}` on a builder input or textarea: typing `{{` offers
+// the variable names the request can use (↑↓, Enter or Tab, Escape), and
+// hovering shows what each `{{name}}` in it stands for (a secret one
+// masked, a missing one as unknown).
+import type { Action } from "svelte/action";
+import { variables } from "../workspace.svelte";
+import { applyCompletion, completionAt, completions, describeReferences, visibleTo } from "./variables";
+
+/** Which service's variables a field sees; read on every keystroke, so it can change. */
+export interface VarScope {
+  service: () => string | null;
+}
+
+export const VAR_SCOPE = Symbol("latchkey.varScope");
+
+type Field = HTMLInputElement | HTMLTextAreaElement;
+
+export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
+  // Outside the builder (no scope given) a field stays a plain field.
+  if (!initial) return {};
+  let scope = initial;
+  let popup: HTMLUListElement | null = null;
+  let offered: string[] = [];
+  let active = 0;
+  let at: { start: number; prefix: string } | null = null;
+
+  const visible = () => visibleTo(variables.all, scope?.service() ?? null);
+
+  function close() {
+    popup?.remove();
+    popup = null;
+    offered = [];
+    el.removeAttribute("aria-activedescendant");
+    el.setAttribute("aria-expanded", "false");
+  }
+
+  function render() {
+    if (!popup) {
+      popup = document.createElement("ul");
+      popup.className = "var-complete";
+      popup.id = `var-complete-${Math.random().toString(36).slice(2)}`;
+      popup.setAttribute("role", "listbox");
+      popup.setAttribute("aria-label", "Variables");
+      popup.dataset.testid = "var-complete";
+      document.body.appendChild(popup);
+      el.setAttribute("aria-controls", popup.id);
+    }
+    const box = el.getBoundingClientRect();
+    popup.style.left = `${Math.max(4, Math.min(box.left, window.innerWidth - 264))}px`;
+    const below = box.bottom + 2;
+    popup.style.top = below + 180 > window.innerHeight ? `${Math.max(4, box.top - 182)}px` : `${below}px`;
+    const seen = visible();
+    popup.replaceChildren(
+      ...offered.map((name, i) => {
+        const li = document.createElement("li");
+        const v = seen.get(name);
+        li.id = `${popup?.id}-${i}`;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", String(i === active));
+        li.dataset.name = name;
+        const label = document.createElement("span");
+        label.className = "name";
+        label.textContent = name;
+        const value = document.createElement("span");
+        value.className = "val";
+        value.textContent = v?.secret ? "•••••• secret" : (v?.value ?? "");
+        li.append(label, value);
+        li.addEventListener("mousedown", (e) => {
+          e.preventDefault();
+          choose(i);
+        });
+        return li;
+      }),
+    );
+    el.setAttribute("aria-expanded", "true");
+    el.setAttribute("aria-activedescendant", `${popup.id}-${active}`);
+  }
+
+  function update() {
+    const caret = el.selectionStart ?? el.value.length;
+    at = completionAt(el.value, caret);
+    offered = at ? completions([...visible().keys()].sort(), at.prefix) : [];
+    if (!offered.length) return close();
+    active = Math.min(active, offered.length - 1);
+    render();
+  }
+
+  function choose(i: number) {
+    const name = offered[i];
+    if (!name || !at) return close();
+    const caret = el.selectionStart ?? el.value.length;
+    const next = applyCompletion(el.value, at.start, caret, name);
+    el.value = next.text;
+    el.setSelectionRange(next.caret, next.caret);
+    // bind:value listens for input events.
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    close();
+    describe();
+  }
+
+  function onKeydown(event: Event) {
+    const e = event as KeyboardEvent;
+    if (!popup) return;
+    if (e.key === "ArrowDown") active = (active + 1) % offered.length;
+    else if (e.key === "ArrowUp") active = (active - 1 + offered.length) % offered.length;
+    else if (e.key === "Enter" || e.key === "Tab") choose(active);
+    else if (e.key === "Escape") close();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (popup) render();
+  }
+
+  /** The hover: one line per reference. */
+  function describe() {
+    const lines = describeReferences(el.value, visible());
+    if (lines.length) {
+      el.title = lines.join("\n");
+      el.dataset.vars = lines.join("\n");
+    } else {
+      el.removeAttribute("title");
+      delete el.dataset.vars;
+    }
+  }
+
+  const onInput = () => {
+    update();
+    describe();
+  };
+  el.setAttribute("aria-autocomplete", "list");
+  el.addEventListener("input", onInput);
+  el.addEventListener("keydown", onKeydown);
+  el.addEventListener("blur", close);
+  el.addEventListener("mouseenter", describe);
+  el.addEventListener("focus", describe);
+  describe();
+
+  return {
+    update(next) {
+      if (next) scope = next;
+    },
+    destroy() {
+      close();
+      el.removeEventListener("input", onInput);
+      el.removeEventListener("keydown", onKeydown);
+      el.removeEventListener("blur", close);
+      el.removeEventListener("mouseenter", describe);
+      el.removeEventListener("focus", describe);
+    },
+  };
+};
