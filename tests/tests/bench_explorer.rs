@@ -177,8 +177,10 @@ fn bench_explorer_find_key() {
             );
             // Let the tree's first paint finish before watching frames.
             std::thread::sleep(Duration::from_millis(500));
+            // A second of frames with nothing to do: what this machine's
+            // load alone stalls the window for, to read the next column by.
             app.execute(WATCH_FIND, vec![]);
-            std::thread::sleep(Duration::from_millis(300));
+            std::thread::sleep(Duration::from_millis(1000));
             app.fill("[data-testid=find-key]", "joinURL");
             app.click(&app.button("Find"));
             wait_number(&app, "return window.__find.done && 0;");
@@ -205,19 +207,17 @@ fn bench_explorer_find_key() {
         "explorer, find key joinURL, {} build, median of {RUNS} runs",
         profile()
     );
-    println!("| answer | matches | Find → first match shown, ms | longest frame meanwhile, ms | longest frame before Find, ms | goal |");
+    println!("| answer | matches | Find → first match shown, ms | longest frame meanwhile, ms | longest frame in the second before Find, ms | goal |");
     println!("| --- | ---: | ---: | ---: | ---: | --- |");
     for (mb, matches, first, stall, idle) in rows {
+        let frames = format!(
+            "no frame over {RESPONSIVE_FRAME_MS:.0} ms: {}",
+            holds(stall <= RESPONSIVE_FRAME_MS)
+        );
         let goal = if mb == 20 {
-            format!(
-                "first match ≤ 200 ms and no frame over {RESPONSIVE_FRAME_MS:.0} ms: {}",
-                holds(first <= 200.0 && stall <= RESPONSIVE_FRAME_MS)
-            )
+            format!("first match ≤ 200 ms: {}; {frames}", holds(first <= 200.0))
         } else {
-            format!(
-                "no frame over {RESPONSIVE_FRAME_MS:.0} ms: {}",
-                holds(stall <= RESPONSIVE_FRAME_MS)
-            )
+            frames
         };
         println!("| {mb} MB | {matches} | {first:.0} | {stall:.0} | {idle:.0} | {goal} |");
     }
