@@ -113,7 +113,14 @@ fn create_a_meeting_find_join_url_and_copy_it() {
         .unwrap();
 
     // Save it as "Create meeting", extracting joinURL after every send.
-    app.click(&app.button("Save…"));
+    // Find scrolled the answer into view: bring the saved-requests bar back
+    // from under the header first.
+    let save = app.button("Save…");
+    app.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![save.arg()],
+    );
+    app.click(&save);
     app.fill("input[aria-label=Name]", "Create meeting");
     app.fill("input[aria-label='Values to extract']", "joinURL");
     app.click(&app.button("Save"));
