@@ -179,6 +179,12 @@ impl Session {
     /// (WebKitWebDriver occasionally drops keys while the page re-renders).
     pub fn fill(&self, css: &str, text: &str) {
         let el = self.wait_for(css, Duration::from_secs(10));
+        // A field at the pane's bottom edge sits under the status bar,
+        // where WebKitWebDriver will not type: bring it to the middle.
+        self.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![json!({ ELEMENT_KEY: el.0 })],
+        );
         for _ in 0..3 {
             self.clear(&el);
             self.type_text(&el, text);

@@ -1,6 +1,6 @@
 //! Where focus and scroll land as a person works through the window with a
 //! small window and the keyboard: a button that opens something to type
-//! into moves focus there; a new screen starts at its top, and focus lost
+//! into moves focus there, and a dialog closed gives it back; a new screen starts at its top, and focus lost
 //! with the old screen goes to the new one's heading. A find that misses
 //! only because of case says so and offers to ignore case.
 
@@ -75,6 +75,25 @@ fn focus_follows_what_a_control_opens_and_a_new_screen_starts_at_its_top() {
     assert!(
         now.starts_with("h1#service-title[] by-hand"),
         "focus after saving: {now}"
+    );
+
+    // A confirmation closed with Esc gives focus back to what opened it.
+    app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
+    app.click(&app.button("Remove…"));
+    app.wait_for("dialog[open] [data-testid=confirm]", WAIT);
+    app.execute(
+        "document.querySelector('dialog[open]').dispatchEvent(new Event('cancel', {cancelable: true}));",
+        vec![],
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.try_find("dialog[open]").is_some() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let now = focused(&app);
+    assert!(
+        now.starts_with("button#[] Remove…"),
+        "focus after Esc: {now}"
     );
 
     // In the builder, Save… and Import cURL put the cursor where to type.

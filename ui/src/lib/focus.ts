@@ -24,3 +24,16 @@ export function settleScreen(main: HTMLElement): void {
   heading.tabIndex = -1;
   heading.focus({ preventScroll: true });
 }
+
+/**
+ * Call while a dialog is being created (what has focus then opened it);
+ * the returned function, run when the dialog goes away, puts focus back on
+ * that control, so Esc or Cancel does not drop the keyboard user at the top
+ * of the page. A control that went away meanwhile (Sign out, once done) is
+ * left alone.
+ */
+export function focusReturnsTo(): () => void {
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  // Later, not now: while the modal dialog is still open the rest of the page is inert.
+  return () => setTimeout(() => opener?.isConnected && opener.focus(), 0);
+}

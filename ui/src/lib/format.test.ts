@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byteSize, elapsedLabel, expiryLabel, receivedLabel, relativeTime } from "./format";
+import { byteSize, durationLabel, elapsedLabel, expiryLabel, receivedLabel, relativeTime } from "./format";
 
 describe("relativeTime", () => {
   const now = 1_700_000_000_000;
@@ -64,5 +64,13 @@ describe("what the in-flight bar says", () => {
     expect(elapsedLabel(3140)).toBe("3.1 s");
     expect(elapsedLabel(0)).toBe("0.0 s");
     expect(elapsedLabel(-5)).toBe("0.0 s");
+  });
+});
+
+describe("durationLabel", () => {
+  it("keeps milliseconds under a second and tenths of seconds above", () => {
+    expect(durationLabel(77)).toBe("77 ms");
+    expect(durationLabel(999)).toBe("999 ms");
+    expect(durationLabel(23881)).toBe("23.9 s");
   });
 });

@@ -68,3 +68,8 @@ export function receivedLabel(received: Received): string {
 export function elapsedLabel(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 }
+
+/** "77 ms" under a second, "23.9 s" from there: how long an answer took. */
+export function durationLabel(ms: number): string {
+  return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : elapsedLabel(ms);
+}
