@@ -51,7 +51,11 @@ fn get_sends_no_body_and_a_new_answer_forgets_the_old_paths() {
     cli::run(&data, &["user", "add", "goto", "alice"], "");
     std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
     std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(&data, &["authorize", "goto", "alice", "--timeout", "60"], "");
+    cli::run(
+        &data,
+        &["authorize", "goto", "alice", "--timeout", "60"],
+        "",
+    );
 
     let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
     let app = Session::start(&driver.url(), &desktop_binary());
@@ -89,9 +93,13 @@ fn get_sends_no_body_and_a_new_answer_forgets_the_old_paths() {
     // say so.
     app.fill("textarea[aria-label='Body text']", r#"{"subject":""}"#);
     app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| t.starts_with('4'));
+    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
+        t.starts_with('4')
+    });
     assert_eq!(status, "400 Bad Request");
-    app.wait_for_text("[data-testid=json-tree]", WAIT, |t| t.contains("invalid_request"));
+    app.wait_for_text("[data-testid=json-tree]", WAIT, |t| {
+        t.contains("invalid_request")
+    });
     // A stale path error would come from a page of the old answer that
     // arrives late: watch the status bar and the tools for a while.
     let watch = Instant::now();
@@ -115,13 +123,18 @@ fn get_sends_no_body_and_a_new_answer_forgets_the_old_paths() {
     // says it will not be sent, and history shows a GET without a body.
     app.select("select[aria-label=Method]", "GET");
     let note = app.wait_for_text("[data-testid=bodiless-note]", WAIT, |t| !t.is_empty());
-    assert!(note.contains("GET requests are sent without a body"), "{note}");
+    assert!(
+        note.contains("GET requests are sent without a body"),
+        "{note}"
+    );
     assert_eq!(
         app.value(&app.wait_for("textarea[aria-label='Body text']", WAIT)),
         r#"{"subject":""}"#
     );
     app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| t.starts_with('2'));
+    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
+        t.starts_with('2')
+    });
     assert_eq!(status, "200 OK");
     let entry = newest_entry(&data, "GET");
     assert_eq!(entry["request"]["body"]["kind"], "none", "{entry}");
