@@ -139,6 +139,9 @@ fn find_on_a_50_mb_answer_keeps_the_window_answering() {
     app.select("[data-testid=send-as]", "bob");
     app.fill("[data-testid=request-url]", "/big?mb=50&ms=4000");
     app.click(&app.wait_for("[data-testid=send]", WAIT));
+    // The bar shows once the window has handled the click; reading before
+    // that would see no request in flight at all.
+    app.wait_for("[data-testid=in-flight]", WAIT);
     let counts = received_counts_while_in_flight(&app);
     assert!(
         counts.len() >= 3,
