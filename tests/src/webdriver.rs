@@ -162,6 +162,42 @@ impl Session {
         self.cmd("POST", &format!("/element/{}/click", el.0), Some(json!({})));
     }
 
+    /// Scrolls the element for `css` to the middle of its pane and clicks
+    /// it. A virtual list re-creates its rows while it settles after a
+    /// scroll, so a click can land on a row that was just replaced ("not
+    /// interactable", "stale"): find the element again and retry until
+    /// `timeout`.
+    pub fn click_in_view(&self, css: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let el = self.wait_for(css, timeout);
+            self.execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![el.arg()],
+            );
+            std::thread::sleep(Duration::from_millis(300));
+            let Some(el) = self.try_find(css) else {
+                continue;
+            };
+            let clicked = try_send(
+                &self.agent,
+                "POST",
+                &format!("{}/element/{}/click", self.base, el.0),
+                Some(json!({})),
+            );
+            match clicked {
+                Ok(_) => return,
+                Err(err) if Instant::now() < deadline => {
+                    eprintln!("retrying a click on {css}: {err}");
+                }
+                Err(err) => {
+                    let _ = self.save_screenshot(&crate::artifacts_dir().join("click-failed.png"));
+                    panic!("could not click {css} within {timeout:?}: {err} (screenshot: target/e2e-artifacts/click-failed.png)");
+                }
+            }
+        }
+    }
+
     /// Types into an input (appends to what it holds).
     pub fn type_text(&self, el: &Element, text: &str) {
         self.cmd(

@@ -244,21 +244,11 @@ fn operation_picker_variables_and_a_chained_request() {
     app.wait_for_text("[data-testid=json-tree]", WAIT, |t| t.contains("[0]"));
     std::thread::sleep(Duration::from_millis(400));
     // The tree may sit below the fold: bring each row into view first.
-    let reach = |css: &str| {
-        app.wait_for(css, WAIT);
-        app.execute(
-            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
-            vec![json!(css)],
-        );
-        // The virtual list settles after scrolling (rows are re-created).
-        std::thread::sleep(Duration::from_millis(400));
-        app.click(&app.wait_for(css, WAIT));
-    };
-    reach(".row[data-path='$[0]'] .twist");
-    reach(".row[data-path='$[0].meetingid'] .key");
+    app.click_in_view(".row[data-path='$[0]'][aria-expanded=false] .twist", WAIT);
+    app.click_in_view(".row[data-path='$[0].meetingid'] .key", WAIT);
     // A selected row shows its actions; the tree may sit low in the pane.
     let save = ".row.selected[data-path='$[0].meetingid'] button[title='Save to variable']";
-    reach(save);
+    app.click_in_view(save, WAIT);
     assert_eq!(
         value_of(
             &app,
