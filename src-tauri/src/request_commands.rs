@@ -200,12 +200,17 @@ pub async fn delete_saved_request(
     blocking(move || core.delete_saved_request(&service, &name)).await
 }
 
-/// Runs a saved request's extractors on a response kept for the viewer.
+/// Runs a saved request's extractors on a response kept for the viewer,
+/// storing the values of those that name a variable.
 #[tauri::command]
 pub async fn run_extractors(
     state: State<'_, AppState>,
     doc: String,
+    service: String,
+    status: u16,
     extractors: Vec<Extractor>,
 ) -> CmdResult<Vec<ExtractedValue>> {
-    on_documents(&state, move |c| c.extract(&doc, &extractors)).await
+    let core = state.latchkey()?;
+    let cache = Arc::clone(&state.documents);
+    blocking(move || core.extract(&cache, &doc, &service, status, &extractors)).await
 }

@@ -92,6 +92,7 @@ impl Extract {
                 Some(Extractor::FindKey {
                     key: key.to_string(),
                     case_insensitive: false,
+                    variable: None,
                 }),
                 false,
             ));
@@ -101,6 +102,7 @@ impl Extract {
             return Ok(Self(
                 Some(Extractor::JsonPath {
                     expression: expression.to_string(),
+                    variable: None,
                 }),
                 false,
             ));

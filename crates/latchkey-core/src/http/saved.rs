@@ -39,12 +39,17 @@ pub fn validate_saved(
             Extractor::FindKey { key, .. } if key.is_empty() => {
                 errors.push(FieldError::new(&field, "the key to find is empty"));
             }
-            Extractor::JsonPath { expression } => {
+            Extractor::JsonPath { expression, .. } => {
                 if let Err(e) = compile_path(expression) {
                     errors.push(FieldError::new(&field, e.to_string()));
                 }
             }
             _ => {}
+        }
+        if let Some(variable) = extractor.variable() {
+            if let Err(e) = crate::template::check_name(variable) {
+                errors.push(FieldError::new(&field, e.to_string()));
+            }
         }
     }
     if !errors.is_empty() {
@@ -73,10 +78,17 @@ mod tests {
             extractors: vec![
                 Extractor::JsonPath {
                     expression: "$[".into(),
+                    variable: None,
                 },
                 Extractor::FindKey {
                     key: "".into(),
                     case_insensitive: false,
+                    variable: None,
+                },
+                Extractor::FindKey {
+                    key: "meetingid".into(),
+                    case_insensitive: false,
+                    variable: Some("meeting id".into()),
                 },
             ],
         };
@@ -84,7 +96,22 @@ mod tests {
             panic!()
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["name", "method", "extractors[0]", "extractors[1]"]);
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "method",
+                "extractors[0]",
+                "extractors[1]",
+                "extractors[2]"
+            ]
+        );
+        assert!(
+            errors[4].message.contains("is not a variable name")
+                && errors[4].message.contains("letters, digits"),
+            "{}",
+            errors[4].message
+        );
         let ok = SavedRequestInput {
             name: " Create meeting ".into(),
             request: RequestSpec {

@@ -17,6 +17,7 @@ pub fn run_extractors(body: Option<&Value>, extractors: &[Extractor]) -> Vec<Ext
                     Extractor::FindKey {
                         key,
                         case_insensitive,
+                        ..
                     },
                 ) => {
                     let result = find_key(doc, key, *case_insensitive);
@@ -25,7 +26,7 @@ pub fn run_extractors(body: Option<&Value>, extractors: &[Extractor]) -> Vec<Ext
                         _ => Err(format!("no key `{key}` in the response")),
                     }
                 }
-                (Some(doc), Extractor::JsonPath { expression }) => {
+                (Some(doc), Extractor::JsonPath { expression, .. }) => {
                     match query_path(doc, expression) {
                         Ok(result) => result
                             .matches
@@ -45,12 +46,14 @@ pub fn run_extractors(body: Option<&Value>, extractors: &[Extractor]) -> Vec<Ext
                     path: Some(path),
                     value: Some(value),
                     error: None,
+                    stored_as: None,
                 },
                 Err(error) => ExtractedValue {
                     extractor: extractor.clone(),
                     path: None,
                     value: None,
                     error: Some(error),
+                    stored_as: None,
                 },
             }
         })
@@ -69,11 +72,13 @@ pub fn capture_extractor(what: &str) -> crate::error::Result<Extractor> {
         super::jsonpath::compile_path(what)?;
         return Ok(Extractor::JsonPath {
             expression: what.to_string(),
+            variable: None,
         });
     }
     Ok(Extractor::FindKey {
         key: what.to_string(),
         case_insensitive: false,
+        variable: None,
     })
 }
 
@@ -87,12 +92,13 @@ pub fn all_matches(body: Option<&Value>, extractor: &Extractor) -> Result<Vec<Va
         Extractor::FindKey {
             key,
             case_insensitive,
+            ..
         } => Ok(find_key(doc, key, *case_insensitive)
             .matches
             .iter()
             .filter_map(|m| super::path::value_at(doc, &m.path).cloned())
             .collect()),
-        Extractor::JsonPath { expression } => query_path(doc, expression)
+        Extractor::JsonPath { expression, .. } => query_path(doc, expression)
             .map(|r| r.matches.into_iter().map(|m| m.value).collect())
             .map_err(|e| e.to_string()),
     }
@@ -110,13 +116,16 @@ mod tests {
             Extractor::FindKey {
                 key: "joinurl".into(),
                 case_insensitive: true,
+                variable: None,
             },
             Extractor::JsonPath {
                 expression: "$[0].meetingid".into(),
+                variable: None,
             },
             Extractor::FindKey {
                 key: "nope".into(),
                 case_insensitive: false,
+                variable: None,
             },
         ];
         let out = run_extractors(Some(&doc), &extractors);

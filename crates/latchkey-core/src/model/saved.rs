@@ -14,9 +14,28 @@ pub enum Extractor {
         key: String,
         #[serde(default)]
         case_insensitive: bool,
+        /// The variable a found value is stored in after a successful send.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        variable: Option<String>,
     },
     /// The first node a JSONPath selects.
-    JsonPath { expression: String },
+    JsonPath {
+        expression: String,
+        /// The variable a found value is stored in after a successful send.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        variable: Option<String>,
+    },
+}
+
+impl Extractor {
+    /// The variable this extractor writes to, if it names one.
+    pub fn variable(&self) -> Option<&str> {
+        match self {
+            Self::FindKey { variable, .. } | Self::JsonPath { variable, .. } => variable.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -49,4 +68,7 @@ pub struct ExtractedValue {
     pub value: Option<Value>,
     /// Why there is no value (not JSON, nothing matched).
     pub error: Option<String>,
+    /// The variable the value was stored in, when the extractor names one
+    /// and the send succeeded.
+    pub stored_as: Option<String>,
 }

@@ -10,7 +10,8 @@ use latchkey_core::http::{
     AuthPlacement, CancellationToken, Extractor, HistoryFilter, HistorySource, RequestBody,
     RequestSpec, SavedRequestInput, SendOptions, TokenProvider,
 };
-use latchkey_core::{ErrorCode, Param, Secret, SendRequest, TokenPlacement, UserInput};
+use latchkey_core::json::JsonDocumentCache;
+use latchkey_core::{ErrorCode, Param, Secret, SendInput, SendRequest, TokenPlacement, UserInput};
 use std::net::SocketAddr;
 
 const TOKEN: &str = "tok-SECRET-9f8e7d";
@@ -321,6 +322,7 @@ async fn saved_requests_are_validated_and_names_unique() {
         extractors: vec![Extractor::FindKey {
             key: "joinURL".into(),
             case_insensitive: false,
+            variable: None,
         }],
     };
     let saved = app.create_saved_request("echo", &input).unwrap();
@@ -384,6 +386,105 @@ async fn saved_requests_are_validated_and_names_unique() {
         values[0].value,
         Some(serde_json::json!("https://meet.example/j/1"))
     );
+}
+
+/// A saved request's extractor that names a variable stores what it finds
+/// after a successful send, as `--set` does; one that finds nothing, or a
+/// failed answer, leaves the variable as it was.
+#[tokio::test]
+async fn saved_extractors_store_found_values_in_their_variables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = echo_server().await;
+    let app = setup(tmp.path(), addr);
+    let find = |key: &str, variable: &str| Extractor::FindKey {
+        key: key.into(),
+        case_insensitive: false,
+        variable: Some(variable.into()),
+    };
+    let input = SavedRequestInput {
+        name: "Create meeting".into(),
+        request: meeting_request(),
+        extractors: vec![
+            find("joinURL", "join"),
+            Extractor::JsonPath {
+                expression: "$.nothing_here".into(),
+                variable: Some("meeting_id".into()),
+            },
+        ],
+    };
+    let saved = app.create_saved_request("echo", &input).unwrap();
+    assert_eq!(
+        app.get_saved_request("echo", "Create meeting")
+            .unwrap()
+            .extractors,
+        input.extractors
+    );
+    app.set_variable(Some("echo"), "meeting_id", "kept-41")
+        .unwrap();
+
+    let cache = JsonDocumentCache::default();
+    let outcome = app
+        .send_for_viewer(
+            SendInput {
+                service: Some("echo".into()),
+                user: None,
+                request: saved.request.clone(),
+                timeout_ms: None,
+            },
+            None,
+            &cache,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    let doc = outcome.document.expect("a JSON answer").id;
+    let status = outcome.response.status;
+    assert_eq!(status, 200);
+    let values = app
+        .extract(&cache, &doc, "echo", status, &saved.extractors)
+        .unwrap();
+    assert_eq!(values[0].stored_as.as_deref(), Some("join"));
+    assert_eq!(values[1].stored_as, None);
+    assert!(values[1].error.is_some());
+    let value = |name: &str| {
+        app.variable_value(Some("echo"), name)
+            .map(|v| v.expose().to_string())
+    };
+    assert_eq!(value("join").unwrap(), "https://meet.example/j/1");
+    assert_eq!(value("meeting_id").unwrap(), "kept-41");
+
+    // A failed answer stores nothing, as `--set` does.
+    let on_error = app
+        .extract(&cache, &doc, "echo", 404, &[find("uri", "last_uri")])
+        .unwrap();
+    assert_eq!(on_error[0].stored_as, None);
+    assert_eq!(value("last_uri").unwrap_err().code(), ErrorCode::NotFound);
+
+    // A bad name stores none of the values, not even the good ones.
+    let err = app
+        .extract(
+            &cache,
+            &doc,
+            "echo",
+            200,
+            &[find("uri", "last_uri"), find("joinURL", "bad name")],
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(
+        err.to_string()
+            .contains("`bad name` is not a variable name"),
+        "{err}"
+    );
+    assert_eq!(value("last_uri").unwrap_err().code(), ErrorCode::NotFound);
+
+    // Saving one with a bad name says what a name looks like.
+    let mut bad = input.clone();
+    bad.name = "Bad".into();
+    bad.extractors = vec![find("joinURL", "1st")];
+    let err = app.create_saved_request("echo", &bad).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("starting with a letter"), "{err}");
 }
 
 /// Sends keep their service and user in memory between changes; a change

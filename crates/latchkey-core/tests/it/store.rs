@@ -266,7 +266,7 @@ fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
                 200, '[]', CAST('old-ANSWER-body' AS BLOB), 10, 1);
              INSERT INTO saved_requests (service_id, name, spec, extractors, created_at, updated_at)
              VALUES (7, 'Old', '{\"method\":\"GET\",\"url\":\"/old-SAVED-url\",\"query\":[],\"headers\":[],\"body\":{\"kind\":\"none\"}}',
-                '[]', 1, 1);",
+                '[{\"kind\":\"find_key\",\"key\":\"joinURL\",\"case_insensitive\":false}]', 1, 1);",
         )
         .unwrap();
     }
@@ -279,9 +279,16 @@ fn history_and_saved_requests_from_before_sealing_are_sealed_on_first_unlock() {
     assert!(serde_json::to_string(&entry.request)
         .unwrap()
         .contains("old-REQUEST-body"));
+    let old = app.get_saved_request("old", "Old").unwrap();
+    assert_eq!(old.request.url, "/old-SAVED-url");
+    // Extractors stored before they could name a variable still load.
     assert_eq!(
-        app.get_saved_request("old", "Old").unwrap().request.url,
-        "/old-SAVED-url"
+        old.extractors,
+        [latchkey_core::http::Extractor::FindKey {
+            key: "joinURL".into(),
+            case_insensitive: false,
+            variable: None,
+        }]
     );
     latchkey_core::testing::checkpoint(&app).unwrap();
     for file in std::fs::read_dir(app.data_dir()).unwrap() {

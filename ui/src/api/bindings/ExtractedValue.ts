@@ -12,4 +12,9 @@ path: string | null, value: unknown,
 /**
  * Why there is no value (not JSON, nothing matched).
  */
-error: string | null, };
+error: string | null, 
+/**
+ * The variable the value was stored in, when the extractor names one
+ * and the send succeeded.
+ */
+stored_as: string | null, };
