@@ -100,7 +100,8 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.save_screenshot(&screenshot_path("gotomeeting-joinurl"))
         .unwrap();
 
-    // Save it as "Create meeting", extracting joinURL after every send.
+    // Save it as "Create meeting", extracting joinURL after every send into
+    // the variable join_url.
     // Find scrolled the answer into view: bring the saved-requests bar back
     // from under the header first.
     let save = app.button("Save…");
@@ -111,6 +112,9 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.click(&save);
     app.fill("input[aria-label=Name]", "Create meeting");
     app.fill("input[aria-label='Values to extract']", "joinURL");
+    app.fill("input[aria-label='Save joinURL as variable']", "join_url");
+    app.save_screenshot(&screenshot_path("gotomeeting-save-form"))
+        .unwrap();
     app.click(&app.button("Save"));
     app.wait_for_text("[data-testid=status-notice]", WAIT, |t| t.contains("Saved"));
 
@@ -133,6 +137,19 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     );
     let status = app.text(&app.wait_for("[data-testid=response-status]", WAIT));
     assert_eq!(status, "201 Created");
+    // The value went into the variable, where the CLI reads it.
+    assert!(extracted.contains("saved to {{join_url}}"), "{extracted}");
+    let stored = cli::output(
+        data_dir,
+        &["var", "get", "join_url", "--service", "gotomeeting"],
+    );
+    let stored = stored.trim();
+    assert!(
+        stored.starts_with("https://meet.example.test/") && extracted.contains(stored),
+        "variable: {stored}; window: {extracted}"
+    );
+    app.save_screenshot(&screenshot_path("gotomeeting-saved-variable"))
+        .unwrap();
     assert_eq!(refreshes(&fixture), before + 1);
 
     // A 50 MB answer opens as a tree and can be searched.

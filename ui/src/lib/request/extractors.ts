@@ -10,5 +10,25 @@ export function parseExtractors(text: string): Extractor[] {
 }
 
 export function formatExtractors(list: Extractor[]): string {
-  return list.map((e) => (e.kind === "json_path" ? e.expression : e.key)).join(", ");
+  return list.map(extractorText).join(", ");
+}
+
+/** What the person typed for one extractor: its key or its JSONPath. */
+export function extractorText(e: Extractor): string {
+  return e.kind === "json_path" ? e.expression : e.key;
+}
+
+/** The variable names of `list`, by extractor text. */
+export function variableNames(list: Extractor[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const e of list) if (e.variable) names[extractorText(e)] = e.variable;
+  return names;
+}
+
+/** `list` with each extractor's variable from `names` (a blank one names none). */
+export function withVariables(list: Extractor[], names: Record<string, string>): Extractor[] {
+  return list.map((e) => {
+    const variable = names[extractorText(e)]?.trim();
+    return variable ? { ...e, variable } : e;
+  });
 }
