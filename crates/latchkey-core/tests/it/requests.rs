@@ -11,7 +11,7 @@ use latchkey_core::http::{
     RequestSpec, SavedRequestInput, SendOptions, TokenProvider,
 };
 use latchkey_core::json::JsonDocumentCache;
-use latchkey_core::{ErrorCode, Param, Secret, SendInput, SendRequest, TokenPlacement, UserInput};
+use latchkey_core::{ErrorCode, Param, Secret, SendInput, SendRequest, TokenPlacement};
 use std::net::SocketAddr;
 
 const TOKEN: &str = "tok-SECRET-9f8e7d";
@@ -21,12 +21,7 @@ const FRESH: &str = "tok-FRESH-1a2b3c";
 /// the worst case for history.
 async fn echo_server() -> SocketAddr {
     async fn echo(req: Request) -> axum::response::Response {
-        let auth = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let auth = crate::support::header(&req, "authorization");
         if auth.contains("STALE") {
             return (axum::http::StatusCode::UNAUTHORIZED, "expired").into_response();
         }
@@ -66,14 +61,7 @@ fn setup(tmp: &std::path::Path, addr: SocketAddr) -> latchkey_core::Latchkey {
     let mut input = valid_input("echo");
     input.api_base_url = Some(format!("http://{addr}/api"));
     app.create_service(&input).unwrap();
-    app.add_user(
-        "echo",
-        &UserInput {
-            external_id: "alice".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    crate::support::add_user(&app, "echo", "alice");
     app
 }
 
