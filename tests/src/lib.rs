@@ -5,7 +5,9 @@
 //! Run them with `make e2e` (part of `make test`), which builds the app and
 //! wraps the run in Xvfb and a private D-Bus session with gnome-keyring.
 
+pub mod app;
 pub mod cli;
+pub mod fixture;
 /// The real OAuth server (oidc-provider) the tests authorize against; the
 /// same harness the core and CLI integration tests use.
 pub use latchkey_test_support::oauth_server;

@@ -12,8 +12,8 @@
 //!   animation frames, from a `requestAnimationFrame` loop in the page:
 //!   WebKit has no long-task observer).
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{cli, desktop_binary, profile, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::fixture::{Fixture, SCOPES};
+use latchkey_e2e::{app::App, profile, webdriver::Session};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(120);
@@ -24,38 +24,24 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The app on the service `big`, opened, whose user alice is authorized.
+fn open_big() -> (Fixture, App) {
+    let fixture = Fixture::authorized("big", SCOPES);
+    let app = App::start(&fixture.data, &[]);
+    app.click(&app.wait_for("nav ul.services .service", WAIT));
+    (fixture, app)
+}
+
 #[test]
 #[ignore = "a benchmark: run `make bench-explorer`"]
 fn bench_explorer_50_mb() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data,
-        &server,
-        "big",
-        "openid offline_access meetings",
-        &["--api-base-url", &api],
-    );
-    cli::run(&data, &["user", "add", "big", "alice"], "");
-    // The CLI's login opens $BROWSER (xdg-open honours it outside a desktop).
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(&data, &["authorize", "big", "alice", "--timeout", "60"], "");
-
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
-    app.click(&app.wait_for("nav ul.services .service", WAIT));
+    let (_fixture, app) = open_big();
     app.fill("[data-testid=request-url]", "/big?mb=50");
 
     let (mut paint, mut search, mut parse) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..RUNS {
         app.execute("performance.clearMarks();", vec![]);
-        app.click(&app.wait_for("[data-testid=send]", WAIT));
-        app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-            t.starts_with("200")
-        });
+        app.send(WAIT, "200");
         let painted = "return performance.getEntriesByName('latchkey:tree-painted').length > 0 && \
             performance.getEntriesByName('latchkey:tree-painted')[0].startTime - \
             performance.getEntriesByName('latchkey:response')[0].startTime;";
@@ -138,25 +124,7 @@ const WATCH_FIND: &str = "
 #[test]
 #[ignore = "a benchmark: run `make bench-explorer`"]
 fn bench_explorer_find_key() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data,
-        &server,
-        "big",
-        "openid offline_access meetings",
-        &["--api-base-url", &api],
-    );
-    cli::run(&data, &["user", "add", "big", "alice"], "");
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(&data, &["authorize", "big", "alice", "--timeout", "60"], "");
-
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
-    app.click(&app.wait_for("nav ul.services .service", WAIT));
+    let (_fixture, app) = open_big();
 
     let mut rows = Vec::new();
     for mb in [20, 50] {
@@ -167,10 +135,7 @@ fn bench_explorer_find_key() {
         let (mut first, mut stall, mut idle, mut matches) = (Vec::new(), Vec::new(), Vec::new(), 0);
         for _ in 0..RUNS {
             app.execute("performance.clearMarks();", vec![]);
-            app.click(&app.wait_for("[data-testid=send]", WAIT));
-            app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-                t.starts_with("200")
-            });
+            app.send(WAIT, "200");
             wait_number(
                 &app,
                 "return performance.getEntriesByName('latchkey:tree-painted').length > 0 && 0;",

@@ -1,10 +1,9 @@
 //! Authorizing a user from the desktop app against the real OAuth server,
 //! with `browser.mjs` (named in $BROWSER) playing the system browser.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{
-    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::fixture::{Fixture, SCOPES};
+use latchkey_e2e::oauth_server::fixture_dir;
+use latchkey_e2e::{app::App, cli, screenshot_path};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -12,26 +11,26 @@ const WAIT: Duration = Duration::from_secs(30);
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn authorize_refresh_and_sign_out_a_user_in_the_app() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("data");
+    let fixture = Fixture::start();
+    // No API base: authorizing needs only the provider.
     cli::add_fixture_service(
-        &data_dir,
-        &server,
+        &fixture.data,
+        &fixture.server,
         "demo",
         "openid email profile offline_access meetings",
         &[],
     );
-    cli::run(&data_dir, &["user", "add", "demo", "alice"], "");
+    fixture.add_users("demo", &["alice"]);
 
     let browser = fixture_dir().join("browser.mjs");
-    let browser_log = tmp.path().join("browser.log");
-    let driver = TauriDriver::start(&[
-        ("LATCHKEY_DATA_DIR", &data_dir),
-        ("BROWSER", &browser),
-        ("LATCHKEY_TEST_BROWSER_LOG", &browser_log),
-    ]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let browser_log = fixture.tmp.path().join("browser.log");
+    let app = App::start(
+        &fixture.data,
+        &[
+            ("BROWSER", &browser),
+            ("LATCHKEY_TEST_BROWSER_LOG", &browser_log),
+        ],
+    );
 
     let service = app.wait_for("nav ul.services .service", WAIT);
     app.click(&service);
@@ -83,41 +82,23 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn a_wrong_paste_keeps_the_browser_login_waiting() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("data");
-    cli::run(
-        &data_dir,
-        &[
-            "service",
-            "add",
-            "demo",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-        ],
-        "latchkey-basic-secret",
-    );
-    cli::run(&data_dir, &["user", "add", "demo", "alice"], "");
+    let fixture = Fixture::start();
+    cli::add_fixture_service(&fixture.data, &fixture.server, "demo", SCOPES, &[]);
+    fixture.add_users("demo", &["alice"]);
 
     // The browser the app opens does nothing; the test signs in later.
     let browser = fixture_dir().join("browser.mjs");
-    let driver = TauriDriver::start(&[
-        ("LATCHKEY_DATA_DIR", &data_dir),
-        ("BROWSER", &browser),
-        (
-            "LATCHKEY_TEST_BROWSER_ACTION",
-            std::path::Path::new("ignore"),
-        ),
-    ]);
-    let app = Session::start(&driver.url(), &desktop_binary());
-    app.click(&app.wait_for("nav [data-slug='demo']", WAIT));
+    let app = App::start(
+        &fixture.data,
+        &[
+            ("BROWSER", &browser),
+            (
+                "LATCHKEY_TEST_BROWSER_ACTION",
+                std::path::Path::new("ignore"),
+            ),
+        ],
+    );
+    app.open_service("demo", WAIT);
     app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
     app.click(&app.button("Authorize"));
     app.wait_for("[data-testid=auth-waiting]", WAIT);

@@ -5,10 +5,8 @@
 //! tab starts as the authorized user, and a 401 sent without a token says
 //! which choice was missing.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{
-    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::fixture::{Fixture, SCOPES};
+use latchkey_e2e::{app::App, screenshot_path, webdriver::Session};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -85,26 +83,11 @@ fn parse_mb(text: &str) -> Option<f64> {
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn find_on_a_50_mb_answer_keeps_the_window_answering() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data,
-        &server,
-        "big",
-        "openid offline_access meetings",
-        &["--api-base-url", &api],
-    );
-    cli::run(&data, &["user", "add", "big", "alice"], "");
-    cli::run(&data, &["user", "add", "big", "bob"], "");
-    // The CLI's login opens $BROWSER (xdg-open honours it outside a desktop).
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(&data, &["authorize", "big", "bob", "--timeout", "60"], "");
+    let fixture = Fixture::with_service("big", SCOPES, &[]);
+    fixture.add_users("big", &["alice", "bob"]);
+    fixture.authorize("big", "bob");
 
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let app = App::start(&fixture.data, &[]);
     app.click(&app.wait_for("nav ul.services .service", WAIT));
 
     // Alice comes first in the list but only bob is authorized: the request
@@ -123,10 +106,7 @@ fn find_on_a_50_mb_answer_keeps_the_window_answering() {
     // Without a token the API answers 401, and the window says why.
     app.select("[data-testid=send-as]", "");
     app.fill("[data-testid=request-url]", "/big?mb=0");
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-        t.starts_with("401")
-    });
+    app.send(WAIT, "401");
     let hint = app.wait_for_text("[data-testid=no-token-hint]", WAIT, |t| !t.is_empty());
     assert!(
         hint.to_lowercase()

@@ -3,38 +3,12 @@
 //! nothing until the user authorizes again). Expiry is moved into the past
 //! through the core's test seam, not waited for.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{cli, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::app::App;
+use latchkey_e2e::fixture::{Fixture, SCOPES};
 use std::path::Path;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn add_service(data: &Path, server: &OauthServer, slug: &str, scopes: &str) {
-    let api = format!("{}/api", server.issuer);
-    cli::run(
-        data,
-        &[
-            "service",
-            "add",
-            slug,
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            scopes,
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-            "--api-base-url",
-            &api,
-        ],
-        "latchkey-basic-secret",
-    );
-    cli::run(data, &["user", "add", slug, "alice"], "");
-    cli::run(data, &["authorize", slug, "alice", "--timeout", "60"], "");
-}
 
 fn expire(data: &Path, service: &str) {
     let core =
@@ -43,8 +17,8 @@ fn expire(data: &Path, service: &str) {
 }
 
 /// Opens `service`'s users in the window and returns alice's expiry text.
-fn expiry_of(app: &Session, service: &str) -> String {
-    app.click(&app.wait_for(&format!("nav [data-slug='{service}']"), WAIT));
+fn expiry_of(app: &App, service: &str) -> String {
+    app.open_service(service, WAIT);
     app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
     app.wait_for_text("[data-testid=expiry]", WAIT, |t| !t.is_empty())
 }
@@ -52,17 +26,13 @@ fn expiry_of(app: &Session, service: &str) -> String {
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn expiry_counts_down_and_says_what_happens_once_expired() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
+    let fixture = Fixture::start();
+    let data = &fixture.data;
     // offline_access gets a refresh token from the fixture; without it, none.
-    add_service(&data, &server, "renewing", "openid offline_access meetings");
-    add_service(&data, &server, "oneshot", "openid meetings");
+    fixture.add_authorized("renewing", SCOPES);
+    fixture.add_authorized("oneshot", "openid meetings");
 
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let app = App::start(data, &[]);
 
     // The fixture's tokens live 60 s: the text counts down in seconds,
     // without the page being reloaded or touched.
@@ -71,14 +41,14 @@ fn expiry_counts_down_and_says_what_happens_once_expired() {
     let later = app.wait_for_text("[data-testid=expiry]", WAIT, |t| t != first);
     assert!(later.starts_with("expires in "), "{first} became {later}");
 
-    expire(&data, "renewing");
+    expire(data, "renewing");
     app.wait_for_text("[data-testid=expiry]", WAIT, |t| {
         t == "expired, refreshes on next use"
     });
 
     let oneshot = expiry_of(&app, "oneshot");
     assert!(oneshot.starts_with("expires in "), "{oneshot}");
-    expire(&data, "oneshot");
+    expire(data, "oneshot");
     app.wait_for_text("[data-testid=expiry]", WAIT, |t| {
         t == "expired, needs re-authorization (no refresh token)"
     });

@@ -3,8 +3,8 @@
 //! of Discover and a bad JSONPath are reported beside the control that
 //! caused them, not only in the status bar.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{cli, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::fixture::{Fixture, SCOPES};
+use latchkey_e2e::{app::App, cli};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -12,41 +12,11 @@ const WAIT: Duration = Duration::from_secs(30);
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn progress_and_errors_show_beside_what_caused_them() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::run(
-        &data,
-        &[
-            "service",
-            "add",
-            "goto",
-            "--issuer",
-            &server.issuer,
-            "--client-id",
-            "latchkey-basic",
-            "--client-secret-stdin",
-            "--scopes",
-            "openid offline_access meetings",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-            "--api-base-url",
-            &api,
-        ],
-        "latchkey-basic-secret",
-    );
-    cli::run(&data, &["user", "add", "goto", "alice"], "");
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(
-        &data,
-        &["authorize", "goto", "alice", "--timeout", "60"],
-        "",
-    );
+    let fixture = Fixture::authorized("goto", SCOPES);
+    let data = &fixture.data;
     // A request with a compact JSON body, for History's "Open in builder".
     cli::output(
-        &data,
+        data,
         &[
             "request",
             "goto",
@@ -59,7 +29,7 @@ fn progress_and_errors_show_beside_what_caused_them() {
     );
     // A service without users, for the page-width check.
     cli::run(
-        &data,
+        data,
         &[
             "service",
             "add",
@@ -74,19 +44,15 @@ fn progress_and_errors_show_beside_what_caused_them() {
         "",
     );
 
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
-    app.click(&app.wait_for("nav [data-slug='goto']", WAIT));
+    let app = App::start(data, &[]);
+    app.open_service("goto", WAIT);
     app.click(&app.wait_for("[data-testid=tab-request]", WAIT));
 
     // A first answer, then a slow request: while it is out the window says
     // so with a running clock, and the old answer is dimmed.
     app.select("select[aria-label=Method]", "GET");
     app.fill("[data-testid=request-url]", "/big?mb=0");
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-        t.starts_with("200")
-    });
+    app.send(WAIT, "200");
     assert!(app.try_find("[data-testid=in-flight]").is_none());
     app.fill("[data-testid=request-url]", "/slow?ms=4000");
     app.click(&app.wait_for("[data-testid=send]", WAIT));
@@ -128,7 +94,7 @@ fn progress_and_errors_show_beside_what_caused_them() {
     // Discover: what it filled shows under the issuer field; a wrong
     // issuer's error shows there too.
     app.click(&app.wait_for("button[aria-label='Add a service']", WAIT));
-    app.fill("#issuer", &server.issuer);
+    app.fill("#issuer", &fixture.server.issuer);
     app.click(&app.button("Discover"));
     let said = app.wait_for_text("[data-testid=field-hint-issuer]", WAIT, |t| !t.is_empty());
     assert!(
@@ -136,7 +102,7 @@ fn progress_and_errors_show_beside_what_caused_them() {
         "{said}"
     );
     let token_url = app.value(&app.wait_for("#token_url", WAIT));
-    assert!(token_url.starts_with(&server.issuer), "{token_url}");
+    assert!(token_url.starts_with(&fixture.server.issuer), "{token_url}");
     // Discovery names the service after the issuer's host, asks for
     // `openid` (an OpenID Connect server), and offers the other scopes the
     // server supports to add with a click.

@@ -3,9 +3,7 @@
 //! Ignored in a plain `cargo test`; `make e2e` builds the app and runs them
 //! with `--ignored` inside Xvfb and a private keyring session.
 
-use latchkey_e2e::{
-    desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::{app::App, fixture::fresh_data_dir, screenshot_path};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -13,10 +11,8 @@ const WAIT: Duration = Duration::from_secs(30);
 #[test]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run `make e2e`"]
 fn first_screen_shows_the_frame_and_app_info_from_rust() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("latchkey-data");
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let (_tmp, data_dir) = fresh_data_dir("latchkey-data");
+    let app = App::start(&data_dir, &[]);
 
     assert_eq!(app.title(), "Latchkey");
 

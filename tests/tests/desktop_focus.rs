@@ -4,8 +4,8 @@
 //! with the old screen goes to the new one's heading. A find that misses
 //! only because of case says so and offers to ignore case.
 
-use latchkey_e2e::oauth_server::OauthServer;
-use latchkey_e2e::{cli, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::fixture::Fixture;
+use latchkey_e2e::{app::App, webdriver::Session};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -31,20 +31,8 @@ fn main_scroll(app: &Session) -> f64 {
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn focus_follows_what_a_control_opens_and_a_new_screen_starts_at_its_top() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data,
-        &server,
-        "fixture",
-        "meetings",
-        &["--api-base-url", &api],
-    );
-
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let fixture = Fixture::with_service("fixture", "meetings", &[]);
+    let app = App::start(&fixture.data, &[]);
     app.set_window_size(760, 480);
     app.wait_for("nav ul.services .service", WAIT);
 
@@ -97,7 +85,7 @@ fn focus_follows_what_a_control_opens_and_a_new_screen_starts_at_its_top() {
     );
 
     // In the builder, Save… and Import cURL put the cursor where to type.
-    app.click(&app.wait_for("nav [data-slug='fixture']", WAIT));
+    app.open_service("fixture", WAIT);
     app.click(&app.wait_for("[data-testid=tab-request]", WAIT));
     app.click(&app.button("Save…"));
     app.wait_for("input[aria-label=Name]", WAIT);
@@ -115,10 +103,7 @@ fn focus_follows_what_a_control_opens_and_a_new_screen_starts_at_its_top() {
 
     // The API answers 401 {"error": …}; a find for ERROR misses on case only.
     app.fill("[data-testid=request-url]", "/meetings");
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-        t.starts_with("401")
-    });
+    app.send(WAIT, "401");
     app.fill("[data-testid=find-key]", "ERROR");
     app.click(&app.button("Find"));
     let none = app.wait_for_text("[data-testid=find-none]", WAIT, |t| !t.is_empty());

@@ -3,44 +3,33 @@
 //! and read the clipboard back. Then an expired token refreshes without the
 //! person noticing, and a 50 MB answer opens and can be searched.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{
-    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::fixture::Fixture;
+use latchkey_e2e::oauth_server::fixture_dir;
+use latchkey_e2e::{app::App, cli, screenshot_path};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
 
 /// How many refresh-token requests the provider has answered.
-fn refreshes(server: &OauthServer) -> u64 {
-    let stats: serde_json::Value = ureq::get(&format!("{}/__test/stats", server.issuer))
-        .call()
+fn refreshes(fixture: &Fixture) -> u64 {
+    fixture.stats()["token_requests"]["refresh_token"]
+        .as_u64()
         .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap();
-    stats["token_requests"]["refresh_token"].as_u64().unwrap()
 }
 
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn create_a_meeting_find_join_url_and_copy_it() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data_dir,
-        &server,
+    let fixture = Fixture::with_service(
         "gotomeeting",
         "openid email profile offline_access meetings",
-        &["--api-base-url", &api, "--name", "GoTo Meeting (fixture)"],
+        &["--name", "GoTo Meeting (fixture)"],
     );
-    cli::run(&data_dir, &["user", "add", "gotomeeting", "alice"], "");
+    fixture.add_users("gotomeeting", &["alice"]);
+    let data_dir = &fixture.data;
 
     let browser = fixture_dir().join("browser.mjs");
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir), ("BROWSER", &browser)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let app = App::start(data_dir, &[("BROWSER", &browser)]);
 
     // Authorize alice (the $BROWSER script logs in at the provider).
     app.click(&app.wait_for("nav ul.services .service", WAIT));
@@ -93,8 +82,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.click(&app.button("JSON form"));
     app.wait_for("input.key", WAIT);
 
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| !t.is_empty());
+    let status = app.send(WAIT, "");
     assert_eq!(status, "201 Created");
 
     // Find joinURL and copy it: the clipboard holds the URL.
@@ -129,9 +117,9 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     // Once the access token has expired, sending again just works, with one
     // refresh at the provider. The stored expiry is moved into the past
     // rather than waited for, so a loaded machine cannot flake this.
-    let before = refreshes(&server);
+    let before = refreshes(&fixture);
     let core =
-        latchkey_core::Latchkey::open_with(Some(&data_dir), latchkey_core::KeySource::Keyring)
+        latchkey_core::Latchkey::open_with(Some(data_dir), latchkey_core::KeySource::Keyring)
             .unwrap();
     latchkey_core::testing::expire_user_tokens(&core, "gotomeeting", "alice").unwrap();
     drop(core);
@@ -145,7 +133,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     );
     let status = app.text(&app.wait_for("[data-testid=response-status]", WAIT));
     assert_eq!(status, "201 Created");
-    assert_eq!(refreshes(&server), before + 1);
+    assert_eq!(refreshes(&fixture), before + 1);
 
     // A 50 MB answer opens as a tree and can be searched.
     app.select("select[aria-label=Method]", "GET");
@@ -183,7 +171,7 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.click(&app.wait_for(".history .list li:nth-of-type(2) button", WAIT));
     app.wait_for_text(".history .entry", WAIT, |t| t.contains("Weekly sync"));
     app.save_screenshot(&screenshot_path("history")).unwrap();
-    let token = cli::output(&data_dir, &["token", "gotomeeting", "alice"]);
+    let token = cli::output(data_dir, &["token", "gotomeeting", "alice"]);
     assert!(token.len() > 20, "a token: {token}");
     let page = app.execute("return document.documentElement.outerHTML", vec![]);
     assert!(

@@ -5,7 +5,7 @@
 //! the suite's keyring is untouched), then locks its login collection (no
 //! prompter can show in that session, so the unlock prompt is dismissed).
 
-use latchkey_e2e::{desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::{app::App, fixture::fresh_data_dir};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -99,14 +99,12 @@ impl Drop for PrivateKeyring {
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the private keyring: run `make e2e`"]
 fn a_refused_save_turns_the_keyring_badge_from_available() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let (_tmp, data) = fresh_data_dir("data");
     let keyring = PrivateKeyring::start();
-    let driver = TauriDriver::start(&[
-        ("LATCHKEY_DATA_DIR", &data),
-        ("DBUS_SESSION_BUS_ADDRESS", Path::new(&keyring.address)),
-    ]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let app = App::start(
+        &data,
+        &[("DBUS_SESSION_BUS_ADDRESS", Path::new(&keyring.address))],
+    );
     app.wait_for_text("[data-testid=keyring-status]", WAIT, |t| {
         t == "Keyring available"
     });

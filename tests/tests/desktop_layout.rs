@@ -5,10 +5,8 @@
 //! window or clipped, no button label or JSON-form key cut, and no pane may
 //! scroll sideways: the test fails listing what does not fit.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{
-    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::fixture::{Fixture, SCOPES};
+use latchkey_e2e::{app::App, screenshot_path, webdriver::Session};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -56,36 +54,15 @@ fn at_all_sizes(app: &Session, name: &str, show: Option<&str>, problems: &mut Ve
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn main_screens_at_the_smallest_window_and_at_1280x820() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data,
-        &server,
+    let fixture =
+        Fixture::with_service("gotomeeting", SCOPES, &["--name", "GoTo Meeting (fixture)"]);
+    fixture.add_users(
         "gotomeeting",
-        "openid offline_access meetings",
-        &["--api-base-url", &api, "--name", "GoTo Meeting (fixture)"],
+        &["alice@example.com", "bob@example.com", "carol@example.com"],
     );
-    for user in ["alice@example.com", "bob@example.com", "carol@example.com"] {
-        cli::run(&data, &["user", "add", "gotomeeting", user], "");
-    }
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(
-        &data,
-        &[
-            "authorize",
-            "gotomeeting",
-            "alice@example.com",
-            "--timeout",
-            "60",
-        ],
-        "",
-    );
+    fixture.authorize("gotomeeting", "alice@example.com");
 
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let app = App::start(&fixture.data, &[]);
     let mut problems = Vec::new();
 
     // The Add-service form.
@@ -120,10 +97,7 @@ fn main_screens_at_the_smallest_window_and_at_1280x820() {
         app.fill(&format!("{row} input.key"), key);
         app.fill(&format!("{row} input.value"), value);
     }
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-        t.starts_with("400")
-    });
+    app.send(WAIT, "400");
     at_all_sizes(
         &app,
         "builder-400",

@@ -3,8 +3,8 @@
 //! added from the CLI shows in the sidebar, and a CLI request shows in
 //! history.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{cli, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::fixture::{Fixture, SCOPES};
+use latchkey_e2e::{app::App, cli};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -14,21 +14,9 @@ const SHOWS_WITHIN: Duration = Duration::from_secs(5);
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn changes_from_the_cli_show_without_focus() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data,
-        &server,
-        "live",
-        "openid offline_access meetings",
-        &["--api-base-url", &api],
-    );
-    cli::run(&data, &["user", "add", "live", "alice"], "");
-
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let fixture = Fixture::with_service("live", SCOPES, &[]);
+    fixture.add_users("live", &["alice"]);
+    let app = App::start(&fixture.data, &[]);
     app.click(&app.wait_for("nav ul.services .service", WAIT));
     app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
     let before = app.wait_for_text("table.users", WAIT, |t| t.contains("alice"));
@@ -40,23 +28,20 @@ fn changes_from_the_cli_show_without_focus() {
     );
 
     // The CLI logs alice in (its $BROWSER script plays the person).
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(
-        &data,
-        &["authorize", "live", "alice", "--timeout", "60"],
-        "",
-    );
+    fixture.authorize("live", "alice");
     app.wait_for_text("table.users", SHOWS_WITHIN, |t| t.contains("Authorized"));
 
-    cli::run(&data, &["user", "add", "live", "bob"], "");
+    fixture.add_users("live", &["bob"]);
     app.wait_for_text("nav[aria-label='Services and users']", SHOWS_WITHIN, |t| {
         t.contains("bob")
     });
 
     app.click(&app.wait_for("[data-testid=open-history]", WAIT));
     app.wait_for(".history", WAIT);
-    cli::output(&data, &["request", "live", "alice", "GET", "/big?mb=0"]);
+    cli::output(
+        &fixture.data,
+        &["request", "live", "alice", "GET", "/big?mb=0"],
+    );
     app.wait_for_text(".history .list", SHOWS_WITHIN, |t| t.contains("/big?mb=0"));
     assert_eq!(app.execute("return window.__focused", vec![]), 0);
 }

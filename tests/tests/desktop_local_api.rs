@@ -1,9 +1,7 @@
 //! Turning on the local automation API in the desktop app's settings, then
 //! calling it with the key the app showed once.
 
-use latchkey_e2e::{
-    desktop_binary, free_port, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::{app::App, fixture::fresh_data_dir, free_port, screenshot_path};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -11,10 +9,8 @@ const WAIT: Duration = Duration::from_secs(30);
 #[test]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run `make e2e`"]
 fn serve_the_local_api_from_settings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("data");
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let (_tmp, data_dir) = fresh_data_dir("data");
+    let app = App::start(&data_dir, &[]);
 
     app.click(&app.wait_for("[data-testid=open-settings]", WAIT));
     app.wait_for_text("[data-testid=api-state]", WAIT, |t| t.contains("Off"));

@@ -2,9 +2,7 @@
 //! install, and lets the person keep the data key in a file from the window;
 //! the CLI then uses the same file.
 
-use latchkey_e2e::{
-    desktop_binary, screenshot_path, target_dir, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::{app::App, fixture::fresh_data_dir, screenshot_path, target_dir};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -36,13 +34,11 @@ fn cli_without_keyring(data_dir: &Path, args: &[&str], stdin: &str) -> std::proc
 #[test]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run `make e2e`"]
 fn without_a_keyring_the_window_explains_and_offers_a_private_key_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("data");
-    let driver = TauriDriver::start(&[
-        ("LATCHKEY_DATA_DIR", &data_dir),
-        ("DBUS_SESSION_BUS_ADDRESS", Path::new(NO_BUS)),
-    ]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let (_tmp, data_dir) = fresh_data_dir("data");
+    let app = App::start(
+        &data_dir,
+        &[("DBUS_SESSION_BUS_ADDRESS", Path::new(NO_BUS))],
+    );
 
     let notice = app.wait_for_text("[data-testid=no-keyring]", WAIT, |t| !t.is_empty());
     assert!(notice.contains("No keyring found"), "{notice}");

@@ -8,24 +8,17 @@
 //! from the tree and a second request reads the meeting back through it;
 //! an unknown variable stops the send before anything leaves.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{
-    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::fixture::Fixture;
+use latchkey_e2e::oauth_server::fixture_dir;
+use latchkey_e2e::{app::App, cli, screenshot_path, webdriver::Session};
 use serde_json::json;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
 
 /// How many calls the fixture's protected API has answered.
-fn api_requests(server: &OauthServer) -> u64 {
-    let stats: serde_json::Value = ureq::get(&format!("{}/__test/stats", server.issuer))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap();
-    stats["api_requests"].as_u64().unwrap()
+fn api_requests(fixture: &Fixture) -> u64 {
+    fixture.stats()["api_requests"].as_u64().unwrap()
 }
 
 /// The value of the input or select at `css`.
@@ -51,12 +44,10 @@ fn small_window(app: &Session, name: &str, problems: &mut Vec<String>) {
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn operation_picker_variables_and_a_chained_request() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("data");
+    let fixture = Fixture::start();
+    let (server, data_dir) = (&fixture.server, &fixture.data);
     let browser = fixture_dir().join("browser.mjs");
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir), ("BROWSER", &browser)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let app = App::start(data_dir, &[("BROWSER", &browser)]);
     app.set_window_size(1280, 820);
     let mut problems = Vec::new();
 
@@ -84,7 +75,7 @@ fn operation_picker_variables_and_a_chained_request() {
     app.save_screenshot(&screenshot_path("import-api-error"))
         .unwrap();
     assert!(
-        cli::output(&data_dir, &["service", "list"]).contains("No services yet"),
+        cli::output(data_dir, &["service", "list"]).contains("No services yet"),
         "a bad document stored something"
     );
 
@@ -113,11 +104,11 @@ fn operation_picker_variables_and_a_chained_request() {
         .unwrap();
     app.click(&app.button("Add service"));
     app.wait_for_text("#service-title", WAIT, |t| t == "Test Meetings API");
-    let listed = cli::output(&data_dir, &["operations", "goto"]);
+    let listed = cli::output(data_dir, &["operations", "goto"]);
     assert!(listed.contains("createMeeting"), "{listed}");
 
     // Authorize alice in the window.
-    cli::run(&data_dir, &["user", "add", "goto", "alice"], "");
+    cli::run(data_dir, &["user", "add", "goto", "alice"], "");
     app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
     app.wait_for_text("table.users", WAIT, |t| t.contains("alice"));
     app.click(&app.button("Authorize"));
@@ -162,7 +153,7 @@ fn operation_picker_variables_and_a_chained_request() {
     );
     assert_eq!(
         cli::output(
-            &data_dir,
+            data_dir,
             &["var", "get", "api_secret", "--service", "goto", "--reveal"]
         )
         .trim(),
@@ -236,8 +227,7 @@ fn operation_picker_variables_and_a_chained_request() {
         .unwrap();
     small_window(&app, "operation-skeleton", &mut problems);
 
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| !t.is_empty());
+    let status = app.send(WAIT, "");
     assert_eq!(status, "201 Created");
 
     // "Save to variable" on meetingid in the tree, for this service.
@@ -266,7 +256,7 @@ fn operation_picker_variables_and_a_chained_request() {
     app.wait_for_text("[data-testid=status-notice]", WAIT, |t| {
         t.contains("{{mid}}")
     });
-    let mid = cli::output(&data_dir, &["var", "get", "mid", "--service", "goto"]);
+    let mid = cli::output(data_dir, &["var", "get", "mid", "--service", "goto"]);
     assert!(
         mid.trim().parse::<u64>().is_ok(),
         "meetingid stored as a number's text: {mid}"
@@ -282,21 +272,18 @@ fn operation_picker_variables_and_a_chained_request() {
     app.wait_for("[data-testid=path-param-meetingId]", WAIT);
     assert_eq!(value_of(&app, "select[aria-label=Method]"), "GET");
     app.fill("[data-testid=path-param-meetingId]", "{{nope}}");
-    let before = api_requests(&server);
+    let before = api_requests(&fixture);
     app.click(&app.wait_for("[data-testid=send]", WAIT));
     let said = app.wait_for_text("[data-testid=variable-error]", WAIT, |t| !t.is_empty());
     assert!(
         said.contains("{{nope}}") && said.contains("nothing was sent"),
         "{said}"
     );
-    assert_eq!(api_requests(&server), before, "a request went out");
+    assert_eq!(api_requests(&fixture), before, "a request went out");
 
     // The second request reads the meeting back through {{mid}}.
     app.fill("[data-testid=path-param-meetingId]", "{{mid}}");
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-        t.starts_with("200")
-    });
+    let status = app.send(WAIT, "200");
     assert_eq!(status, "200 OK");
     app.fill("[data-testid=find-key]", "subject");
     app.click(&app.button("Find"));

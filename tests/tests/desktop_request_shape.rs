@@ -4,8 +4,8 @@
 //! the cursor in the new key, and Discover without an issuer says what is
 //! missing.
 
-use latchkey_e2e::oauth_server::{fixture_dir, OauthServer};
-use latchkey_e2e::{cli, desktop_binary, tauri_driver::TauriDriver, webdriver::Session};
+use latchkey_e2e::fixture::{Fixture, SCOPES};
+use latchkey_e2e::{app::App, cli};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -37,29 +37,9 @@ fn newest_entry(data: &std::path::Path, method: &str) -> Value {
 #[test]
 #[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
 fn get_sends_no_body_and_a_new_answer_forgets_the_old_paths() {
-    let server = OauthServer::start();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let api = format!("{}/api", server.issuer);
-    cli::add_fixture_service(
-        &data,
-        &server,
-        "goto",
-        "openid offline_access meetings",
-        &["--api-base-url", &api],
-    );
-    cli::run(&data, &["user", "add", "goto", "alice"], "");
-    std::env::set_var("BROWSER", fixture_dir().join("browser.mjs"));
-    std::env::remove_var("XDG_CURRENT_DESKTOP");
-    cli::run(
-        &data,
-        &["authorize", "goto", "alice", "--timeout", "60"],
-        "",
-    );
-
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
-    app.click(&app.wait_for("nav [data-slug='goto']", WAIT));
+    let fixture = Fixture::authorized("goto", SCOPES);
+    let app = App::start(&fixture.data, &[]);
+    app.open_service("goto", WAIT);
     app.click(&app.wait_for("[data-testid=tab-request]", WAIT));
 
     // "Add field" puts the cursor in the new row's key.
@@ -77,8 +57,7 @@ fn get_sends_no_body_and_a_new_answer_forgets_the_old_paths() {
     app.fill("[data-testid=request-url]", "/meetings");
     app.click(&app.button("Text"));
     app.fill("textarea[aria-label='Body text']", MEETING);
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| !t.is_empty());
+    let status = app.send(WAIT, "");
     assert_eq!(status, "201 Created");
     // The tree may sit below the fold; the virtual list re-creates rows
     // while it settles, which `click_in_view` waits out.
@@ -89,10 +68,7 @@ fn get_sends_no_body_and_a_new_answer_forgets_the_old_paths() {
     // A 400 whose answer is an object: `$[0]` is not in it, and nothing may
     // say so.
     app.fill("textarea[aria-label='Body text']", r#"{"subject":""}"#);
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-        t.starts_with('4')
-    });
+    let status = app.send(WAIT, "4");
     assert_eq!(status, "400 Bad Request");
     app.wait_for_text("[data-testid=json-tree]", WAIT, |t| {
         t.contains("invalid_request")
@@ -128,12 +104,9 @@ fn get_sends_no_body_and_a_new_answer_forgets_the_old_paths() {
         app.value(&app.wait_for("textarea[aria-label='Body text']", WAIT)),
         r#"{"subject":""}"#
     );
-    app.click(&app.wait_for("[data-testid=send]", WAIT));
-    let status = app.wait_for_text("[data-testid=response-status]", WAIT, |t| {
-        t.starts_with('2')
-    });
+    let status = app.send(WAIT, "2");
     assert_eq!(status, "200 OK");
-    let entry = newest_entry(&data, "GET");
+    let entry = newest_entry(&fixture.data, "GET");
     assert_eq!(entry["request"]["body"]["kind"], "none", "{entry}");
 
     // Discover with the issuer left empty says what to enter, beside it.

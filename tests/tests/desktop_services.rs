@@ -1,8 +1,6 @@
 //! Registering a service and a user in the desktop app, as a person would.
 
-use latchkey_e2e::{
-    cli, desktop_binary, screenshot_path, tauri_driver::TauriDriver, webdriver::Session,
-};
+use latchkey_e2e::{app::App, cli, fixture::fresh_data_dir, screenshot_path};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -11,10 +9,8 @@ const SECRET: &str = "e2e-client-secret-5f1c";
 #[test]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run `make e2e`"]
 fn add_a_service_from_a_preset_then_a_user() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data_dir = tmp.path().join("data");
-    let driver = TauriDriver::start(&[("LATCHKEY_DATA_DIR", &data_dir)]);
-    let app = Session::start(&driver.url(), &desktop_binary());
+    let (_tmp, data_dir) = fresh_data_dir("data");
+    let app = App::start(&data_dir, &[]);
 
     app.wait_for("#empty-title", WAIT);
     app.click(&app.button("Add a service"));
@@ -142,17 +138,7 @@ fn add_a_service_from_a_preset_then_a_user() {
     });
 
     // What the app stored is what the CLI sees (one database, two front ends).
-    let out = std::process::Command::new(latchkey_e2e::target_dir().join("debug/latchkey"))
-        .args(["--json", "service", "show", "goto", "--data-dir"])
-        .arg(&data_dir)
-        .output()
-        .expect("run the latchkey CLI (make e2e builds it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = cli::output(&data_dir, &["--json", "service", "show", "goto"]);
     assert!(!text.contains(SECRET));
     let shown: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(shown["client_id"], "my-goto-client");

@@ -198,13 +198,11 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
         }
         println!();
     }
-    if users.is_empty() {
-        println!("No users yet: `latchkey user add SERVICE ID` adds one.");
-        return Ok(());
-    }
-    let rows: Vec<Vec<String>> = users
-        .iter()
-        .map(|u| {
+    output::list(
+        &users,
+        "No users yet: `latchkey user add SERVICE ID` adds one.",
+        &["SERVICE", "USER", "STATUS", "SCOPES", "EXPIRES", "EMAIL"],
+        |u| {
             vec![
                 u.service_slug.clone(),
                 u.external_id.clone(),
@@ -217,11 +215,7 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
                 },
                 output::or_dash(u.email.as_deref()),
             ]
-        })
-        .collect();
-    output::table(
-        &["SERVICE", "USER", "STATUS", "SCOPES", "EXPIRES", "EMAIL"],
-        &rows,
+        },
     );
     Ok(())
 }

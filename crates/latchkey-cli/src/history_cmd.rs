@@ -105,14 +105,11 @@ fn list(app: &Latchkey, args: &HistoryArgs, json: bool) -> Result<(), Failure> {
     if json {
         return Ok(output::json(&page)?);
     }
-    if page.entries.is_empty() {
-        println!("No requests in history match.");
-        return Ok(());
-    }
-    let rows: Vec<Vec<String>> = page
-        .entries
-        .iter()
-        .map(|e| {
+    output::list(
+        &page.entries,
+        "No requests in history match.",
+        &["ID", "TIME (UTC)", "METHOD", "URL", "STATUS", "MS"],
+        |e| {
             vec![
                 e.id.to_string(),
                 output::utc_time(e.created_at),
@@ -125,11 +122,7 @@ fn list(app: &Latchkey, args: &HistoryArgs, json: bool) -> Result<(), Failure> {
                 },
                 e.duration_ms.map(|ms| ms.to_string()).unwrap_or("-".into()),
             ]
-        })
-        .collect();
-    output::table(
-        &["ID", "TIME (UTC)", "METHOD", "URL", "STATUS", "MS"],
-        &rows,
+        },
     );
     if page.has_more {
         println!("(more: raise --limit or narrow with --service, --status, --text)");

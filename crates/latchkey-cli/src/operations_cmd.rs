@@ -53,24 +53,21 @@ fn list(app: &Latchkey, slug: &str, json: bool) -> Result<()> {
             ops.iter().map(Into::into).collect();
         return output::json(&rows);
     }
-    if ops.is_empty() {
-        println!(
+    output::list(
+        &ops,
+        &format!(
             "Service `{slug}` has no operations: `latchkey service edit {slug} --openapi FILE|URL` reads them."
-        );
-        return Ok(());
-    }
-    let rows: Vec<Vec<String>> = ops
-        .iter()
-        .map(|op| {
+        ),
+        &["METHOD", "PATH", "OPERATION ID", "SUMMARY"],
+        |op| {
             vec![
                 op.method.clone(),
                 op.path.clone(),
                 output::or_dash(op.operation_id.as_deref()),
                 output::or_dash(op.summary.as_deref()),
             ]
-        })
-        .collect();
-    output::table(&["METHOD", "PATH", "OPERATION ID", "SUMMARY"], &rows);
+        },
+    );
     Ok(())
 }
 

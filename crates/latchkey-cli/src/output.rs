@@ -33,6 +33,17 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
     }
 }
 
+/// Prints `items` as a table, one row each, or `empty` (which says how to
+/// add one) when there are none.
+pub fn list<T>(items: &[T], empty: &str, headers: &[&str], row: impl Fn(&T) -> Vec<String>) {
+    if items.is_empty() {
+        println!("{empty}");
+        return;
+    }
+    let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+    table(headers, &rows);
+}
+
 /// Prints `label: value` pairs with the values aligned.
 pub fn fields(pairs: &[(&str, String)]) {
     let width = pairs.iter().map(|(l, _)| l.len()).max().unwrap_or(0) + 1;

@@ -253,13 +253,11 @@ pub fn run(rt: &Runtime, app: &Latchkey, command: &ServiceCommand, json: bool) -
             if json {
                 return output::json(&services);
             }
-            if services.is_empty() {
-                println!("No services yet: `latchkey service add SLUG` adds one.");
-                return Ok(());
-            }
-            let rows: Vec<Vec<String>> = services
-                .iter()
-                .map(|s| {
+            output::list(
+                &services,
+                "No services yet: `latchkey service add SLUG` adds one.",
+                &["SLUG", "NAME", "AUTH KIND", "CLIENT ID", "CLIENT SECRET"],
+                |s| {
                     vec![
                         s.spec.slug.clone(),
                         s.spec.name.clone(),
@@ -267,11 +265,7 @@ pub fn run(rt: &Runtime, app: &Latchkey, command: &ServiceCommand, json: bool) -
                         output::or_dash(s.spec.client_id.as_deref()),
                         secret_state(s).into(),
                     ]
-                })
-                .collect();
-            output::table(
-                &["SLUG", "NAME", "AUTH KIND", "CLIENT ID", "CLIENT SECRET"],
-                &rows,
+                },
             );
             Ok(())
         }

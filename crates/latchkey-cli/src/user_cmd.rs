@@ -46,12 +46,12 @@ pub fn run(app: &Latchkey, command: &UserCommand, json: bool) -> Result<()> {
             if json {
                 return output::json(&users);
             }
-            if users.is_empty() {
-                println!("Service `{service}` has no users yet: `latchkey user add {service} ID` adds one.");
-                return Ok(());
-            }
-            let rows: Vec<Vec<String>> = users.iter().map(row).collect();
-            output::table(&["USER ID", "LABEL", "STATUS", "SCOPES", "EMAIL"], &rows);
+            output::list(
+                &users,
+                &format!("Service `{service}` has no users yet: `latchkey user add {service} ID` adds one."),
+                &["USER ID", "LABEL", "STATUS", "SCOPES", "EMAIL"],
+                row,
+            );
             Ok(())
         }
         UserCommand::Remove { service, user_id } => {

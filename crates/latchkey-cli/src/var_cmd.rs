@@ -105,13 +105,11 @@ pub fn run(app: &Latchkey, command: &VarCommand, json: bool) -> Result<()> {
             if json {
                 return output::json(&list);
             }
-            if list.is_empty() {
-                println!("No variables yet: `latchkey var set NAME VALUE` sets one.");
-                return Ok(());
-            }
-            let rows: Vec<Vec<String>> = list
-                .iter()
-                .map(|v| {
+            output::list(
+                &list,
+                "No variables yet: `latchkey var set NAME VALUE` sets one.",
+                &["NAME", "SCOPE", "VALUE"],
+                |v| {
                     vec![
                         v.name.clone(),
                         v.service.clone().unwrap_or_else(|| "(global)".into()),
@@ -120,9 +118,8 @@ pub fn run(app: &Latchkey, command: &VarCommand, json: bool) -> Result<()> {
                             None => "•••••• (secret)".into(),
                         },
                     ]
-                })
-                .collect();
-            output::table(&["NAME", "SCOPE", "VALUE"], &rows);
+                },
+            );
             Ok(())
         }
         VarCommand::Unset { name, service } => {

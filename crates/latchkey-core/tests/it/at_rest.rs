@@ -22,12 +22,7 @@ const NEW_REFRESH: &str = "ghr_NEWrefresh99aabbcc";
 /// form-encoded token answer; anything else: the request echoed as JSON.
 async fn server() -> SocketAddr {
     async fn handle(req: Request) -> axum::response::Response {
-        let auth = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let auth = crate::support::header(&req, "authorization");
         let path = req.uri().path().to_string();
         let body = axum::body::to_bytes(req.into_body(), 1 << 20)
             .await

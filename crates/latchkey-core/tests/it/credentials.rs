@@ -28,16 +28,7 @@ async fn echo_server(hits: Arc<AtomicUsize>) -> SocketAddr {
         let hits = hits.clone();
         async move {
             hits.fetch_add(1, Ordering::SeqCst);
-            let headers: serde_json::Map<String, serde_json::Value> = req
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into(),
-                    )
-                })
-                .collect();
+            let headers = crate::support::headers_json(&req);
             let doc = serde_json::json!({ "uri": req.uri().to_string(), "headers": headers });
             ([("content-type", "application/json")], doc.to_string()).into_response()
         }

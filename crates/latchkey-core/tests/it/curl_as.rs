@@ -3,7 +3,7 @@
 
 use crate::support::{open, require_keyring, valid_input};
 use latchkey_core::http::{RequestBody, RequestSpec};
-use latchkey_core::{ErrorCode, SendRequest, TokenPlacement, UserInput};
+use latchkey_core::{ErrorCode, SendRequest, TokenPlacement};
 
 fn send(user: Option<&str>) -> SendRequest {
     SendRequest {
@@ -27,14 +27,7 @@ fn curl_commands_place_the_token_placeholder_as_the_service_says() {
     let tmp = tempfile::tempdir().unwrap();
     let app = open(tmp.path());
     app.create_service(&valid_input("goto")).unwrap();
-    app.add_user(
-        "goto",
-        &UserInput {
-            external_id: "alice".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    crate::support::add_user(&app, "goto", "alice");
 
     let curl = app.curl_command(&send(Some("alice")), false).unwrap();
     assert!(

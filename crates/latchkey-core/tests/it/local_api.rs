@@ -84,11 +84,7 @@ fn fixed_port_service(app: &Latchkey, port: u16) {
     input.client_auth = latchkey_core::ClientAuth::None;
     input.pkce = latchkey_core::PkceMode::S256;
     app.create_service(&input).unwrap();
-    let alice = latchkey_core::UserInput {
-        external_id: "alice".into(),
-        label: None,
-    };
-    app.add_user("svc", &alice).unwrap();
+    crate::support::add_user(app, "svc", "alice");
 }
 
 fn free_port() -> u16 {

@@ -2,9 +2,7 @@
 //! (quirks only; the grants are tested against the real server). The code
 //! is pasted, so no browser is involved.
 
-use latchkey_core::{
-    AuthSettings, ErrorCode, KeySource, Latchkey, Secret, ServiceInput, UserInput,
-};
+use latchkey_core::{AuthSettings, ErrorCode, KeySource, Latchkey, Secret, ServiceInput};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -62,14 +60,7 @@ fn app_for(tmp: &std::path::Path, port: u16) -> Latchkey {
         ..ServiceInput::default()
     })
     .unwrap();
-    app.add_user(
-        "quirky",
-        &UserInput {
-            external_id: "u".into(),
-            label: None,
-        },
-    )
-    .unwrap();
+    crate::support::add_user(&app, "quirky", "u");
     app
 }
 

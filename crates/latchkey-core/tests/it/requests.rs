@@ -10,7 +10,7 @@ use latchkey_core::http::{
     AuthPlacement, CancellationToken, Extractor, HistoryFilter, HistorySource, RequestBody,
     RequestSpec, SavedRequestInput, SendOptions, TokenProvider,
 };
-use latchkey_core::{ErrorCode, Param, Secret, SendRequest, TokenPlacement, UserInput};
+use latchkey_core::{ErrorCode, Param, Secret, SendRequest, TokenPlacement};
 use std::net::SocketAddr;
 
 const TOKEN: &str = "tok-SECRET-9f8e7d";
@@ -20,12 +20,7 @@ const FRESH: &str = "tok-FRESH-1a2b3c";
 /// the worst case for history.
 async fn echo_server() -> SocketAddr {
     async fn echo(req: Request) -> axum::response::Response {
-        let auth = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let auth = crate::support::header(&req, "authorization");
         if auth.contains("STALE") {
             return (axum::http::StatusCode::UNAUTHORIZED, "expired").into_response();
         }
@@ -65,14 +60,7 @@ fn setup(tmp: &std::path::Path, addr: SocketAddr) -> latchkey_core::Latchkey {
     let mut input = valid_input("echo");
     input.api_base_url = Some(format!("http://{addr}/api"));
     app.create_service(&input).unwrap();
-    app.add_user(
-        "echo",
-        &UserInput {
-            external_id: "alice".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    crate::support::add_user(&app, "echo", "alice");
     app
 }
 

@@ -30,22 +30,8 @@ const VARIABLE_SECRET: &str = "variable-SECRET-3c4d5e6f";
 async fn extra_api() -> std::net::SocketAddr {
     async fn handle(req: Request) -> axum::response::Response {
         let path = req.uri().path().to_string();
-        let auth = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let headers: serde_json::Map<String, serde_json::Value> = req
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into(),
-                )
-            })
-            .collect();
+        let auth = crate::support::header(&req, "authorization");
+        let headers = crate::support::headers_json(&req);
         let body = axum::body::to_bytes(req.into_body(), 1 << 20)
             .await
             .unwrap_or_default();

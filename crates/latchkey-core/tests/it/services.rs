@@ -67,14 +67,7 @@ fn every_bad_input_gets_its_own_message_and_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let app = open(tmp.path());
     app.create_service(&valid_input("existing")).unwrap();
-    app.add_user(
-        "existing",
-        &UserInput {
-            external_id: "u1".into(),
-            label: None,
-        },
-    )
-    .unwrap();
+    crate::support::add_user(&app, "existing", "u1");
     let before = snapshot(&app);
     for (case, input, field, want) in bad_inputs() {
         let err = app.create_service(&input).unwrap_err();

@@ -192,14 +192,7 @@ fn the_data_dir_is_owner_only_and_so_is_every_file_in_it() {
     let app = crate::support::open(tmp.path());
     app.create_service(&crate::support::valid_input("goto"))
         .unwrap();
-    app.add_user(
-        "goto",
-        &UserInput {
-            external_id: "alice".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    crate::support::add_user(&app, "goto", "alice");
     assert_eq!(mode(app.data_dir()), 0o700);
     let files: Vec<_> = std::fs::read_dir(app.data_dir())
         .unwrap()

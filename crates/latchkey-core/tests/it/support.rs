@@ -53,14 +53,7 @@ pub fn setup_kind(
         ..ServiceInput::default()
     };
     app.create_service(&input).unwrap();
-    app.add_user(
-        "svc",
-        &UserInput {
-            external_id: "alice".into(),
-            label: None,
-        },
-    )
-    .unwrap();
+    add_user(&app, "svc", "alice");
     app
 }
 
@@ -114,4 +107,35 @@ pub fn snapshot(app: &Latchkey) -> String {
         .map(|s| app.list_users(&s.spec.slug).unwrap())
         .collect();
     serde_json::to_string(&(services, users)).unwrap()
+}
+
+/// Adds user `external_id` (no label) to service `slug`.
+pub fn add_user(app: &Latchkey, slug: &str, external_id: &str) -> latchkey_core::User {
+    let input = UserInput {
+        external_id: external_id.into(),
+        label: None,
+    };
+    app.add_user(slug, &input).unwrap()
+}
+
+/// A header of a request a test server received, as text ("" when absent).
+pub fn header(req: &axum::extract::Request, name: &str) -> String {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Every header of a request a test server received, as a JSON object.
+pub fn headers_json(req: &axum::extract::Request) -> serde_json::Map<String, serde_json::Value> {
+    req.headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into(),
+            )
+        })
+        .collect()
 }
