@@ -24,7 +24,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 /// [`blocking`] with the shared core handle.
-async fn with_core<T: Send + 'static>(
+pub(crate) async fn with_core<T: Send + 'static>(
     state: State<'_, AppState>,
     work: impl FnOnce(&Latchkey) -> latchkey_core::Result<T> + Send + 'static,
 ) -> CmdResult<T> {

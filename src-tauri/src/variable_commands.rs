@@ -1,7 +1,7 @@
 //! Commands for variables: the Variables view, the builder's `{{`
 //! completion and hover, and "Save to variable" in the response tree.
 
-use crate::commands::{blocking, CmdResult};
+use crate::commands::{blocking, with_core, CmdResult};
 use crate::state::AppState;
 use latchkey_core::model::Variable;
 use latchkey_core::Secret;
@@ -15,8 +15,7 @@ pub async fn list_variables(
     state: State<'_, AppState>,
     service: Option<String>,
 ) -> CmdResult<Vec<Variable>> {
-    let core = state.latchkey()?;
-    blocking(move || core.list_variables(service.as_deref())).await
+    with_core(state, move |core| core.list_variables(service.as_deref())).await
 }
 
 /// Sets a variable in a scope (`service` `None`: global). A secret one is
@@ -29,8 +28,7 @@ pub async fn set_variable(
     value: String,
     secret: bool,
 ) -> CmdResult<Variable> {
-    let core = state.latchkey()?;
-    blocking(move || {
+    with_core(state, move |core| {
         if secret {
             core.set_secret_variable(service.as_deref(), &name, &Secret::new(value))
         } else {
@@ -46,8 +44,10 @@ pub async fn unset_variable(
     service: Option<String>,
     name: String,
 ) -> CmdResult<()> {
-    let core = state.latchkey()?;
-    blocking(move || core.unset_variable(service.as_deref(), &name)).await
+    with_core(state, move |core| {
+        core.unset_variable(service.as_deref(), &name)
+    })
+    .await
 }
 
 /// Stores the value at `path` of a response document in a variable: a

@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { byteSize, durationLabel, elapsedLabel, expiryLabel, receivedLabel, relativeTime } from "./format";
+import { byteSize, durationLabel, elapsedLabel, expiryLabel, receivedLabel, relativeTime, statusTone } from "./format";
+
+describe("statusTone", () => {
+  it("colours success, redirects and errors apart", () => {
+    expect(statusTone(200)).toBe("ok");
+    expect(statusTone(204)).toBe("ok");
+    expect(statusTone(302)).toBe("redirect");
+    expect(statusTone(404)).toBe("bad");
+    expect(statusTone(500)).toBe("bad");
+  });
+  it("counts a request that got no answer as bad", () => {
+    expect(statusTone(null)).toBe("bad");
+  });
+});
 
 describe("relativeTime", () => {
   const now = 1_700_000_000_000;

@@ -15,6 +15,13 @@ export const userStatusLabel: Record<UserStatus, string> = {
   revoked: "Revoked",
 };
 
+/** The class an HTTP status is coloured by (`.http-status` in app.css); a
+ * request that got no answer (null) counts as bad. */
+export function statusTone(code: number | null): "ok" | "redirect" | "bad" {
+  if (code === null) return "bad";
+  return code < 300 ? "ok" : code < 400 ? "redirect" : "bad";
+}
+
 /** "in 5 min", "2 h ago": how far a unix-ms instant is from `now`. */
 export function relativeTime(at: number, now: number = Date.now()): string {
   const diff = at - now;

@@ -37,7 +37,7 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
   function render() {
     if (!popup) {
       popup = document.createElement("ul");
-      popup.className = "var-complete";
+      popup.className = "popup-list var-complete";
       popup.id = `var-complete-${Math.random().toString(36).slice(2)}`;
       popup.setAttribute("role", "listbox");
       popup.setAttribute("aria-label", "Variables");
