@@ -292,36 +292,11 @@ impl Session {
     }
 
     /// Resizes the window (outer size, as a window manager would).
-    /// Resizes the window and waits until the page has drawn at the new
-    /// size: the page learns it from a resize event, and what it derives
-    /// from it (the sidebar gives way in a narrow window) shows a frame
-    /// later, so a measurement made right after the resize can see the old
-    /// layout.
     pub fn set_window_size(&self, width: u32, height: u32) {
-        let before = self.inner_size();
-        let rect = self.cmd(
+        self.cmd(
             "POST",
             "/window/rect",
             Some(json!({ "width": width, "height": height })),
-        );
-        let unchanged = rect["width"] == json!(before.0) && rect["height"] == json!(before.1);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !unchanged && self.inner_size() == before && Instant::now() < deadline {
-            self.next_frames();
-        }
-        self.next_frames();
-    }
-
-    /// Returns once the page has drawn two more frames.
-    fn next_frames(&self) {
-        self.cmd(
-            "POST",
-            "/execute/async",
-            Some(json!({
-                "script": "const done = arguments[arguments.length - 1]; \
-                    requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                "args": []
-            })),
         );
     }
 
