@@ -245,17 +245,23 @@ impl Session {
     }
 
     /// Finds a button by its visible text.
+    /// Waits up to 10 s for it: a view that was just opened draws a
+    /// moment after the click that opened it.
     pub fn button(&self, text: &str) -> Element {
-        let found = self.execute(
-            "return [...document.querySelectorAll('button')].find(b => b.innerText.trim() === arguments[0]) || null;",
-            vec![json!(text)],
-        );
-        match found[ELEMENT_KEY].as_str() {
-            Some(id) => Element(id.to_string()),
-            None => {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self.execute(
+                "return [...document.querySelectorAll('button')].find(b => b.innerText.trim() === arguments[0]) || null;",
+                vec![json!(text)],
+            );
+            if let Some(id) = found[ELEMENT_KEY].as_str() {
+                return Element(id.to_string());
+            }
+            if Instant::now() > deadline {
                 let _ = self.save_screenshot(&crate::artifacts_dir().join("button-missing.png"));
                 panic!("no button labelled {text:?} (screenshot: target/e2e-artifacts/button-missing.png)")
             }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
