@@ -126,10 +126,16 @@ pub fn rows_to_json_text(root: BodyRow) -> CmdResult<String> {
     serde_json::to_string_pretty(&value).map_err(|err| Error::encode("the JSON text")(err).into())
 }
 
-/// JSON text as form rows; a syntax error names its line and column.
+/// JSON text as form rows; a syntax error names its line and column. With
+/// the operation's body `schema`, each row is typed by it (an `integer`
+/// field is an integer row whatever its example says).
 #[tauri::command]
-pub fn json_text_to_rows(text: String) -> CmdResult<BodyRow> {
-    Ok(json_to_rows(&parse_json(&text, "the body")?)?)
+pub fn json_text_to_rows(text: String, schema: Option<serde_json::Value>) -> CmdResult<BodyRow> {
+    let value = parse_json(&text, "the body")?;
+    Ok(match schema {
+        Some(schema) => latchkey_core::openapi::form_rows(&value, &schema)?,
+        None => json_to_rows(&value)?,
+    })
 }
 
 #[tauri::command]

@@ -15,6 +15,8 @@ pub enum RowType {
     #[default]
     String,
     Number,
+    /// A whole number (what a schema's `integer` asks for).
+    Integer,
     Boolean,
     Null,
     Object,
@@ -72,6 +74,23 @@ fn build(row: &BodyRow, path: &mut String, errors: &mut Vec<FieldError>) -> Valu
                     fail(
                         path,
                         format!("`{}` is not a number (row `{}`)", row.value, row_name(path)),
+                    );
+                    Value::Null
+                }
+            }
+        }
+        RowType::Integer => {
+            let text = row.value.trim();
+            match serde_json::from_str::<Value>(text) {
+                Ok(number @ Value::Number(_)) if number.is_i64() || number.is_u64() => number,
+                _ => {
+                    fail(
+                        path,
+                        format!(
+                            "`{}` is not a whole number (row `{}`)",
+                            row.value,
+                            row_name(path)
+                        ),
                     );
                     Value::Null
                 }
@@ -285,6 +304,41 @@ mod tests {
         );
         assert_eq!(messages[4], "a row in `the root` has no key");
         assert_eq!(errors[1].field, "$.meeting.ok");
+    }
+
+    #[test]
+    fn an_integer_row_takes_whole_numbers_only() {
+        let root = object(
+            "",
+            vec![
+                row("n", RowType::Integer, " 42 "),
+                row("big", RowType::Integer, "18446744073709551615"),
+                row("frac", RowType::Integer, "1.5"),
+                row("word", RowType::Integer, "{{n}}"),
+            ],
+        );
+        let Err(Error::Validation(errors)) = rows_to_json(&root) else {
+            panic!("expected validation errors");
+        };
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`1.5` is not a whole number (row `frac`)",
+                "`{{n}}` is not a whole number (row `word`)"
+            ]
+        );
+        let fine = object(
+            "",
+            vec![
+                row("n", RowType::Integer, " 42 "),
+                row("big", RowType::Integer, "18446744073709551615"),
+            ],
+        );
+        assert_eq!(
+            rows_to_json(&fine).unwrap(),
+            json!({"n": 42, "big": 18446744073709551615u64})
+        );
     }
 
     #[test]

@@ -8,12 +8,14 @@
 //! `$ref` resolver that cuts cycles and bounds its work.
 
 mod document;
+mod form;
 mod operations;
 mod refs;
 mod security;
 mod skeleton;
 
 pub use document::Spec;
+pub use form::form_rows;
 pub use security::{Flow, OAuthScheme};
 pub use skeleton::skeleton;
 
