@@ -184,6 +184,19 @@ pub async fn create_service_from_api(
     .await
 }
 
+/// Reads the service's API description again from `source` (a file path
+/// or an http(s) URL) and replaces its operations; a bad document changes
+/// nothing.
+#[tauri::command]
+pub async fn update_operations_from(
+    state: State<'_, AppState>,
+    service: String,
+    source: String,
+) -> CmdResult<latchkey_core::model::OperationsChange> {
+    let core = state.latchkey()?;
+    Ok(core.update_operations_from(&service, &source).await?)
+}
+
 /// What the operation picker lists: method, path, id and summary only (the
 /// schemas come with [`operation`], one at a time).
 #[tauri::command]

@@ -64,6 +64,7 @@ fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::import_api_into,
             commands::create_service_from_api,
             commands::list_operations,
+            commands::update_operations_from,
             commands::operation,
             variable_commands::list_variables,
             variable_commands::set_variable,

@@ -294,7 +294,9 @@ pub fn run(rt: &Runtime, app: &Latchkey, command: &ServiceCommand, json: bool) -
             flags.apply(&mut input)?;
             let service = app.update_service(slug, &input)?;
             if let Some(api) = operations {
-                app.replace_operations(&service.spec.slug, &api.description.operations)?;
+                let change =
+                    app.replace_operations(&service.spec.slug, &api.description.operations)?;
+                eprintln!("Operations: {change}.");
             }
             print_service(&service, json, "Updated")
         }

@@ -23,6 +23,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::service::ApiImportFill::export_all(&cfg)?;
     crate::model::Operation::export_all(&cfg)?;
     crate::model::OperationSummary::export_all(&cfg)?;
+    crate::model::OperationsChange::export_all(&cfg)?;
     crate::model::Variable::export_all(&cfg)?;
     // Requests, history and the JSON tools.
     crate::http::RequestSpec::export_all(&cfg)?;

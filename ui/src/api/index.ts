@@ -10,6 +10,7 @@ import type { DiscoveryFill } from "./bindings/DiscoveryFill";
 import type { ApiImportFill } from "./bindings/ApiImportFill";
 import type { Operation } from "./bindings/Operation";
 import type { OperationSummary } from "./bindings/OperationSummary";
+import type { OperationsChange } from "./bindings/OperationsChange";
 import type { Variable } from "./bindings/Variable";
 import type { FindPage } from "./bindings/FindPage";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
@@ -48,6 +49,7 @@ export type { ApiImportFill } from "./bindings/ApiImportFill";
 export type { Operation } from "./bindings/Operation";
 export type { OperationParameter } from "./bindings/OperationParameter";
 export type { OperationSummary } from "./bindings/OperationSummary";
+export type { OperationsChange } from "./bindings/OperationsChange";
 export type { Variable } from "./bindings/Variable";
 export type { AuthEvent } from "./bindings/AuthEvent";
 export type { BodyRow } from "./bindings/BodyRow";
@@ -153,6 +155,9 @@ export const createServiceFromApi = (input: ServiceInput, source: string): Promi
 export const listOperations = (service: string): Promise<OperationSummary[]> => call("list_operations", { service });
 /** One operation by operationId or `METHOD /path`, with its schemas. */
 export const operation = (service: string, key: string): Promise<Operation> => call("operation", { service, key });
+/** Reads the service's API description again from `source` and replaces its operations (a bad document changes nothing). */
+export const updateOperationsFrom = (service: string, source: string): Promise<OperationsChange> =>
+  call("update_operations_from", { service, source });
 
 /** `null`: every variable of every scope; a slug: that service's and the global ones. Secret values never come back. */
 export const listVariables = (service: string | null): Promise<Variable[]> => call("list_variables", { service });
@@ -237,7 +242,9 @@ export const jsonSearch = (doc: string, query: SearchQuery): Promise<SearchResul
 /** The containers to expand to show the node at `path`, outermost first. */
 export const jsonAncestors = (path: string): Promise<string[]> => call("json_ancestors", { path });
 export const rowsToJsonText = (root: BodyRow): Promise<string> => call("rows_to_json_text", { root });
-export const jsonTextToRows = (text: string): Promise<BodyRow> => call("json_text_to_rows", { text });
+/** JSON text as form rows; with the operation's body `schema`, each row is typed by it (Rust decides). */
+export const jsonTextToRows = (text: string, schema: unknown = null): Promise<BodyRow> =>
+  call("json_text_to_rows", { text, schema });
 
 export const listSavedRequests = (service: string): Promise<SavedRequest[]> => call("list_saved_requests", { service });
 export const saveRequest = (service: string, input: SavedRequestInput, replace: boolean): Promise<SavedRequest> =>

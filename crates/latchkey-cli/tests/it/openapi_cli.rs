@@ -116,9 +116,10 @@ fn a_service_and_its_operations_from_openapi_and_swagger_documents() {
         .output()
         .unwrap();
     ok(edited.clone());
+    let said = String::from_utf8_lossy(&edited.stderr);
     assert!(
-        String::from_utf8_lossy(&edited.stderr)
-            .contains("Read Swagger 2.0 document `Test Meetings API`: 3 operations."),
+        said.contains("Read Swagger 2.0 document `Test Meetings API`: 3 operations.")
+            && said.contains("Operations: 0 added, 1 removed, 3 kept."),
         "{}",
         text(&edited)
     );

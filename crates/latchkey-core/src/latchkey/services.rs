@@ -2,7 +2,8 @@
 
 use super::Latchkey;
 use crate::error::{Error, FieldError, Result};
-use crate::model::{Operation, Secret};
+use crate::model::{Operation, OperationsChange, Secret};
+use crate::openapi::Purpose;
 use crate::service::{
     api_key_purpose, client_secret_purpose, validate, ExportDocument, RemovedService, SecretChange,
     Service, ServiceInput, ValidInput, EXPORT_VERSION,
@@ -48,12 +49,30 @@ impl Latchkey {
         })
     }
 
-    /// Replaces the operations of service `slug` (from a newer document).
-    pub fn replace_operations(&self, slug: &str, ops: &[Operation]) -> Result<()> {
+    /// Replaces the operations of service `slug` (from a newer document),
+    /// and says how many were added, removed and kept.
+    pub fn replace_operations(&self, slug: &str, ops: &[Operation]) -> Result<OperationsChange> {
         self.store.write(|tx| {
             let service = services::get(tx, slug)?;
-            operations::replace(tx, service.id, ops)
+            let change = OperationsChange::between(&operations::list(tx, service.id)?, ops);
+            operations::replace(tx, service.id, ops)?;
+            Ok(change)
         })
+    }
+
+    /// Reads the API description at `source` (a file or an http(s) URL)
+    /// again and replaces service `slug`'s operations with its own. A
+    /// document that cannot be read changes nothing.
+    pub async fn update_operations_from(
+        &self,
+        slug: &str,
+        source: &str,
+    ) -> Result<OperationsChange> {
+        let source = crate::service::api_source(source)?;
+        // A service that does not exist is said before anything is fetched.
+        self.get_service(slug)?;
+        let api = crate::service::import_api(source, Purpose::Operations).await?;
+        self.replace_operations(slug, &api.description.operations)
     }
 
     /// The operations of service `slug`, in the document's order.

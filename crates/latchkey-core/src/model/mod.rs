@@ -25,7 +25,8 @@ pub use history::{
     HistoryEntry, HistoryFilter, HistoryLimits, HistoryPage, HistorySource, HistorySummary,
 };
 pub use operation::{
-    Operation, OperationBody, OperationParameter, OperationSummary, ParameterLocation,
+    Operation, OperationBody, OperationParameter, OperationSummary, OperationsChange,
+    ParameterLocation,
 };
 pub(crate) use param::param_label;
 pub use param::Param;

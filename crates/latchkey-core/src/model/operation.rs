@@ -94,6 +94,48 @@ impl From<&Operation> for OperationSummary {
     }
 }
 
+/// What replacing a service's operations with a newer document's did,
+/// matching operations by method and path (an operationId may be renamed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS)]
+pub struct OperationsChange {
+    /// In the new document only.
+    pub added: u32,
+    /// In the old list only: gone.
+    pub removed: u32,
+    /// In both (their parameters and schemas are now the new document's).
+    pub kept: u32,
+}
+
+impl OperationsChange {
+    pub fn between(old: &[Operation], new: &[Operation]) -> Self {
+        let same = |a: &Operation, b: &Operation| a.method == b.method && a.path == b.path;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let kept = new
+            .iter()
+            .filter(|n| old.iter().any(|o| same(o, n)))
+            .count();
+        Self {
+            added: count(new.len() - kept),
+            removed: count(
+                old.iter()
+                    .filter(|o| !new.iter().any(|n| same(o, n)))
+                    .count(),
+            ),
+            kept: count(kept),
+        }
+    }
+}
+
+impl std::fmt::Display for OperationsChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} added, {} removed, {} kept",
+            self.added, self.removed, self.kept
+        )
+    }
+}
+
 impl Operation {
     /// Whether `key` names this operation: its operationId, or
     /// `METHOD /path` (method in any case).

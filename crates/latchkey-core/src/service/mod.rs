@@ -10,7 +10,7 @@ mod urls;
 mod validate;
 
 pub use export::{ExportDocument, EXPORT_VERSION};
-pub use openapi::{import_api, import_for_form, ApiImportFill, ImportedApi};
+pub use openapi::{given as api_source, import_api, import_for_form, ApiImportFill, ImportedApi};
 pub use origins::{normalize_origin, normalize_origins, TokenOrigins};
 pub use prefill::{
     defaults, discover_for_form, discover_into, draft, DiscoveryFill, ServiceDefaults,

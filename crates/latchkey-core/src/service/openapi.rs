@@ -39,6 +39,17 @@ pub async fn import_api(source: &str, purpose: Purpose) -> Result<ImportedApi> {
     })
 }
 
+/// `source` trimmed, or what to give when it is empty.
+pub fn given(source: &str) -> Result<&str> {
+    let source = source.trim();
+    if source.is_empty() {
+        return Err(Error::InvalidInput(
+            "give the path of an OpenAPI / Swagger file (JSON or YAML) or its http(s) URL".into(),
+        ));
+    }
+    Ok(source)
+}
+
 /// What the form's "Import API description" gets: the input filled from
 /// the document, how many operations it describes, and what the person
 /// should know (a relative server, a refresh URL Latchkey does not use).
@@ -54,13 +65,7 @@ pub struct ApiImportFill {
 /// secret typed so far are kept. Saving reads the operations again
 /// ([`Purpose::Operations`]), so nothing is held between the two calls.
 pub async fn import_for_form(source: &str, mut input: ServiceInput) -> Result<ApiImportFill> {
-    let source = source.trim();
-    if source.is_empty() {
-        return Err(Error::InvalidInput(
-            "give the path of an OpenAPI / Swagger file (JSON or YAML) or its http(s) URL".into(),
-        ));
-    }
-    let api = import_api(source, Purpose::Service(None)).await?;
+    let api = import_api(given(source)?, Purpose::Service(None)).await?;
     input.apply_api(&api);
     Ok(ApiImportFill {
         operations: u32::try_from(api.description.operations.len()).unwrap_or(u32::MAX),

@@ -294,8 +294,10 @@ fn operations_are_stored_with_the_service_and_replaced_by_a_newer_document() {
         Purpose::Operations,
     )
     .unwrap();
-    app.replace_operations("goto", &v2.operations).unwrap();
+    let change = app.replace_operations("goto", &v2.operations).unwrap();
     assert_eq!(app.list_operations("goto").unwrap().len(), 3);
+    // The Swagger edition has no GET /me: matched by method and path.
+    assert_eq!(change.to_string(), "0 added, 1 removed, 3 kept");
 
     // An input that does not validate stores neither service nor operations.
     let bad = ServiceInput {
@@ -312,4 +314,80 @@ fn operations_are_stored_with_the_service_and_replaced_by_a_newer_document() {
         app.list_operations("goto").unwrap_err().code(),
         ErrorCode::NotFound
     );
+}
+
+/// The window's "Update from API description" and `service edit --openapi`:
+/// a newer edition's operations replace the old ones, counted; a bad
+/// document, an empty source or an unknown service change nothing.
+#[tokio::test]
+async fn a_service_s_operations_are_updated_from_a_newer_document_or_left_alone() {
+    crate::support::require_keyring();
+    let tmp = tempfile::tempdir().unwrap();
+    let app = crate::support::open(tmp.path());
+    let v1 = for_service("meetings.openapi.yaml");
+    let mut input = latchkey_core::service::draft(None, "goto").unwrap();
+    input.apply_api(&latchkey_core::service::ImportedApi {
+        description: v1.clone(),
+        discovered: None,
+    });
+    input.client_id = Some("latchkey-public".into());
+    app.create_service_with_operations(&input, &v1.operations)
+        .unwrap();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/openapi");
+    let ids = || -> Vec<String> {
+        app.list_operations("goto")
+            .unwrap()
+            .iter()
+            .map(|op| op.operation_id.clone().unwrap_or_default())
+            .collect()
+    };
+    let before = ids();
+
+    for (source, says) in [
+        (
+            dir.join("bad-syntax.yaml").display().to_string(),
+            "bad-syntax.yaml",
+        ),
+        (
+            dir.join("bad-not-openapi.json").display().to_string(),
+            "is not an OpenAPI document",
+        ),
+        ("  ".to_string(), "give the path of an OpenAPI"),
+        (
+            dir.join("no-such.yaml").display().to_string(),
+            "cannot read the API description",
+        ),
+    ] {
+        let err = app
+            .update_operations_from("goto", &source)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+        assert!(err.to_string().contains(says), "{source}: {err}");
+        assert_eq!(ids(), before, "{source} changed the operations");
+    }
+    let err = app
+        .update_operations_from(
+            "nope",
+            &dir.join("meetings-v2.openapi.yaml").display().to_string(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+
+    let change = app
+        .update_operations_from(
+            "goto",
+            &dir.join("meetings-v2.openapi.yaml").display().to_string(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((change.added, change.removed, change.kept), (2, 1, 3));
+    let after = ids();
+    assert!(after.contains(&"deleteMeeting".to_string()), "{after:?}");
+    assert!(!after.contains(&"getMe".to_string()), "{after:?}");
+    // A kept operation carries the new edition's schema.
+    let create = app.operation("goto", "createMeeting").unwrap();
+    let schema = &create.request_body.unwrap().schema;
+    assert_eq!(schema["properties"]["maxParticipants"]["type"], "integer");
 }
