@@ -1,10 +1,13 @@
 // `use:varField={scope}` on a builder input or textarea: typing `{{` offers
 // the variable names the request can use (↑↓, Enter or Tab, Escape), and
-// hovering shows what each `{{name}}` in it stands for (a secret one
-// masked, a missing one as unknown).
+// pointing at one `{{name}}` in it (with the mouse, or the caret from the
+// keyboard) shows a card with that variable's value (a secret one masked,
+// a missing one as unknown).
 import type { Action } from "svelte/action";
 import { variables } from "../workspace.svelte";
-import { applyCompletion, completionAt, completions, describeReferences, visibleTo } from "./variables";
+import { tokenAt, tokenBoxes } from "./fieldTokens";
+import { hideHover, showHover } from "./hoverPopover";
+import { applyCompletion, completionAt, completions, hoverFor, referenceSpans, spanAt, visibleTo } from "./variables";
 
 /** Which service's variables a field sees; read on every keystroke, so it can change. */
 export interface VarScope {
@@ -95,7 +98,7 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     // bind:value listens for input events.
     el.dispatchEvent(new Event("input", { bubbles: true }));
     close();
-    describe();
+    onCaret();
   }
 
   function onKeydown(event: Event) {
@@ -111,29 +114,54 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     if (popup) render();
   }
 
-  /** The hover: one line per reference. */
-  function describe() {
-    const lines = describeReferences(el.value, visible());
-    if (lines.length) {
-      el.title = lines.join("\n");
-      el.dataset.vars = lines.join("\n");
-    } else {
-      el.removeAttribute("title");
-      delete el.dataset.vars;
-    }
+  /** The card for the reference under the pointer. */
+  function onPointer(event: Event) {
+    const e = event as MouseEvent;
+    if (popup) return;
+    const hit = tokenAt(tokenBoxes(el, referenceSpans(el.value)), e.clientX, e.clientY);
+    if (hit) showHover(el, hit.rect, hoverFor(hit.span.name, visible()));
+    else if (document.activeElement !== el || !caretCard()) hideHover(el);
   }
 
+  /** The card for the reference the caret is in, from the keyboard; false when it is in none. */
+  function caretCard(): boolean {
+    if (popup || el.selectionStart !== el.selectionEnd || el.selectionStart === null) return false;
+    const span = spanAt(el.value, el.selectionStart);
+    if (!span) return false;
+    const rect = tokenBoxes(el, [span])[0]?.rects[0];
+    if (!rect) return false;
+    showHover(el, rect, hoverFor(span.name, visible()));
+    return true;
+  }
+
+  const onCaret = () => {
+    if (!caretCard()) hideHover(el);
+  };
+  const onLeave = () => {
+    if (document.activeElement !== el || !caretCard()) hideHover(el);
+  };
+  const onBlur = () => {
+    close();
+    hideHover(el);
+  };
   const onInput = () => {
     update();
-    describe();
+    onCaret();
   };
+  const listeners: [string, EventListener][] = [
+    ["input", onInput],
+    ["keydown", onKeydown],
+    ["keyup", onCaret],
+    ["click", onCaret],
+    ["focus", onCaret],
+    ["blur", onBlur],
+    ["mousemove", onPointer],
+    ["mouseleave", onLeave],
+    // The card would stay where the text was.
+    ["scroll", onCaret],
+  ];
   el.setAttribute("aria-autocomplete", "list");
-  el.addEventListener("input", onInput);
-  el.addEventListener("keydown", onKeydown);
-  el.addEventListener("blur", close);
-  el.addEventListener("mouseenter", describe);
-  el.addEventListener("focus", describe);
-  describe();
+  for (const [type, listener] of listeners) el.addEventListener(type, listener);
 
   return {
     update(next) {
@@ -141,11 +169,8 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     },
     destroy() {
       close();
-      el.removeEventListener("input", onInput);
-      el.removeEventListener("keydown", onKeydown);
-      el.removeEventListener("blur", close);
-      el.removeEventListener("mouseenter", describe);
-      el.removeEventListener("focus", describe);
+      hideHover(el);
+      for (const [type, listener] of listeners) el.removeEventListener(type, listener);
     },
   };
 };

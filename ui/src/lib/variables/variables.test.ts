@@ -5,7 +5,10 @@ import {
   completionAt,
   completions,
   describeReferences,
+  hoverFor,
+  referenceSpans,
   referencesIn,
+  spanAt,
   suggestName,
   unknownReferences,
   visibleTo,
@@ -58,5 +61,24 @@ describe("variables in the builder", () => {
     expect(suggestName("$[0].meetingid")).toBe("meetingid");
     expect(suggestName("$['join url']")).toBe("join_url");
     expect(suggestName("$[3]")).toBe("value");
+  });
+
+  it("places each reference, so a hover can say which one it is over", () => {
+    const text = '{"a": "{{mid}}", "b": {{ n }}, "c": "\\{{mid}}", "d": "{{bad name}}"}';
+    expect(referenceSpans(text)).toEqual([
+      { start: 7, end: 14, name: "mid" },
+      { start: 22, end: 29, name: "n" },
+    ]);
+    expect(spanAt(text, 10)?.name).toBe("mid");
+    expect(spanAt(text, 14)?.name).toBe("mid");
+    expect(spanAt(text, 16)).toBeNull();
+  });
+
+  it("a hover tells one variable's value, masks a secret one and names an unknown one", () => {
+    const seen = visibleTo(all, "goto");
+    expect(hoverFor("mid", seen)).toEqual({ name: "mid", known: true, secret: false, text: "42", scope: "goto" });
+    expect(hoverFor("subject", seen).scope).toBe("global");
+    expect(hoverFor("token", seen)).toMatchObject({ secret: true, text: "•••••• secret" });
+    expect(hoverFor("nope", seen)).toMatchObject({ known: false, text: "unknown variable nope" });
   });
 });

@@ -16,23 +16,60 @@ export function visibleTo(all: Variable[], service: string | null): Map<string, 
 
 /** The names `text` refers to as `{{ name }}`, once each, in order; `\{{` is a literal. */
 export function referencesIn(text: string): string[] {
-  const names: string[] = [];
-  const pattern = /(\\?)\{\{\s*([^{}]*?)\s*\}\}/g;
-  for (const m of text.matchAll(pattern)) {
+  return [...new Set(referenceSpans(text).map((s) => s.name))];
+}
+
+/** One `{{ name }}` in a text: where it starts and ends (the braces included). */
+export interface ReferenceSpan {
+  start: number;
+  end: number;
+  name: string;
+}
+
+/** Every reference in `text` with its place, repeats included; `\{{` is a literal. */
+export function referenceSpans(text: string): ReferenceSpan[] {
+  const spans: ReferenceSpan[] = [];
+  for (const m of text.matchAll(/(\\?)\{\{\s*([^{}]*?)\s*\}\}/g)) {
     const name = m[2] ?? "";
-    if (m[1] === "\\" || !NAME.test(name) || names.includes(name)) continue;
-    names.push(name);
+    if (m[1] === "\\" || !NAME.test(name)) continue;
+    spans.push({ start: m.index, end: m.index + m[0].length, name });
   }
-  return names;
+  return spans;
+}
+
+/** The reference the position `at` is in (or just after), if any. */
+export function spanAt(text: string, at: number): ReferenceSpan | null {
+  return referenceSpans(text).find((s) => at >= s.start && at <= s.end) ?? null;
+}
+
+/** What a hover over one reference says: its value (a secret one masked) and where it comes from, or that it is unknown. */
+export interface VariableHover {
+  name: string;
+  known: boolean;
+  secret: boolean;
+  /** The value, `•••••• secret`, or `unknown variable NAME`. */
+  text: string;
+  /** `global`, the service's slug, or empty for an unknown one. */
+  scope: string;
+}
+
+export function hoverFor(name: string, visible: Map<string, Variable>): VariableHover {
+  const v = visible.get(name);
+  if (!v) return { name, known: false, secret: false, text: `unknown variable ${name}`, scope: "" };
+  return {
+    name,
+    known: true,
+    secret: v.secret,
+    text: v.secret ? "•••••• secret" : (v.value ?? ""),
+    scope: v.service ?? "global",
+  };
 }
 
 /** One line per reference: its value, masked for a secret one, or that it is unknown. */
 export function describeReferences(text: string, visible: Map<string, Variable>): string[] {
   return referencesIn(text).map((name) => {
-    const v = visible.get(name);
-    if (!v) return `{{${name}}}: unknown variable`;
-    const scope = v.service ? ` (${v.service})` : " (global)";
-    return v.secret ? `{{${name}}} = •••••• secret${scope}` : `{{${name}}} = ${v.value ?? ""}${scope}`;
+    const h = hoverFor(name, visible);
+    return h.known ? `{{${name}}} = ${h.text} (${h.scope})` : `{{${name}}}: unknown variable`;
   });
 }
 
