@@ -5,7 +5,8 @@
 // a missing one as unknown).
 import type { Action } from "svelte/action";
 import { variables } from "../workspace.svelte";
-import { tokenAt, tokenBoxes } from "./fieldTokens";
+import { hideMarks, showMarks } from "./fieldMarks";
+import { tokenAt, tokenBoxes, type TokenBox } from "./fieldTokens";
 import { hideHover, showHover } from "./hoverPopover";
 import { applyCompletion, completionAt, completions, hoverFor, referenceSpans, spanAt, visibleTo } from "./variables";
 
@@ -114,13 +115,44 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     if (popup) render();
   }
 
-  /** The card for the reference under the pointer. */
+  /** Whether the pointer is over the field (its references are tinted then, and while it has the focus). */
+  let hovered = false;
+
+  /** Tints the references while the field is pointed at or focused; answers where they are. */
+  function refreshMarks(): TokenBox[] {
+    if (!hovered && document.activeElement !== el) {
+      hideMarks(el);
+      return [];
+    }
+    const seen = visible();
+    const boxes = tokenBoxes(el, referenceSpans(el.value));
+    showMarks(
+      el,
+      boxes.map((box) => ({ box, known: seen.has(box.span.name) })),
+    );
+    return boxes;
+  }
+
+  /** The card for the reference under the pointer (once a frame). */
+  let pointer: { x: number; y: number } | null = null;
   function onPointer(event: Event) {
     const e = event as MouseEvent;
-    if (popup) return;
-    const hit = tokenAt(tokenBoxes(el, referenceSpans(el.value)), e.clientX, e.clientY);
-    if (hit) showHover(el, hit.rect, hoverFor(hit.span.name, visible()));
-    else if (document.activeElement !== el || !caretCard()) hideHover(el);
+    hovered = true;
+    if (pointer) {
+      pointer = { x: e.clientX, y: e.clientY };
+      return;
+    }
+    pointer = { x: e.clientX, y: e.clientY };
+    requestAnimationFrame(() => {
+      const at = pointer;
+      pointer = null;
+      if (!at || !hovered) return;
+      const boxes = refreshMarks();
+      if (popup) return;
+      const hit = tokenAt(boxes, at.x, at.y);
+      if (hit) showHover(el, hit.rect, hoverFor(hit.span.name, visible()));
+      else if (document.activeElement !== el || !caretCard()) hideHover(el);
+    });
   }
 
   /** The card for the reference the caret is in, from the keyboard; false when it is in none. */
@@ -135,18 +167,33 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
   }
 
   const onCaret = () => {
+    refreshMarks();
     if (!caretCard()) hideHover(el);
   };
+  const onEnter = () => {
+    hovered = true;
+    refreshMarks();
+  };
   const onLeave = () => {
+    hovered = false;
+    refreshMarks();
     if (document.activeElement !== el || !caretCard()) hideHover(el);
   };
   const onBlur = () => {
     close();
     hideHover(el);
+    refreshMarks();
   };
   const onInput = () => {
     update();
     onCaret();
+  };
+  // The page scrolled or the window changed size: the tints and the card
+  // would stay where the text was; they come back at the next key or move.
+  const onMoved = (event: Event) => {
+    if (event.target === el) return onCaret();
+    hideMarks(el);
+    hideHover(el);
   };
   const listeners: [string, EventListener][] = [
     ["input", onInput],
@@ -155,13 +202,14 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     ["click", onCaret],
     ["focus", onCaret],
     ["blur", onBlur],
+    ["mouseenter", onEnter],
     ["mousemove", onPointer],
     ["mouseleave", onLeave],
-    // The card would stay where the text was.
-    ["scroll", onCaret],
   ];
   el.setAttribute("aria-autocomplete", "list");
   for (const [type, listener] of listeners) el.addEventListener(type, listener);
+  window.addEventListener("scroll", onMoved, true);
+  window.addEventListener("resize", onMoved);
 
   return {
     update(next) {
@@ -170,7 +218,10 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     destroy() {
       close();
       hideHover(el);
+      hideMarks(el);
       for (const [type, listener] of listeners) el.removeEventListener(type, listener);
+      window.removeEventListener("scroll", onMoved, true);
+      window.removeEventListener("resize", onMoved);
     },
   };
 };
