@@ -12,6 +12,7 @@ import {
   ViewPlugin,
   hoverTooltip,
   showTooltip,
+  tooltips,
   type DecorationSet,
   type Tooltip,
   type ViewUpdate,
@@ -139,6 +140,9 @@ const theme = EditorView.theme({
 
 export function editorVariables(visible: Visible): Extension[] {
   return [
+    // Placed inside the editor's box: a fixed position inside the request
+    // pane's layout lands off the visible area in WebKitGTK (measured).
+    tooltips({ position: "absolute" }),
     autocompletion({ override: [variableCompletions(visible)], icons: false }),
     hoverTooltip((view, pos) => {
       const span = referenceAt(view.state, pos);
