@@ -133,26 +133,23 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     return boxes;
   }
 
-  /** The card for the reference under the pointer (once a frame). */
+  /** Where the pointer last was over the field. */
   let pointer: { x: number; y: number } | null = null;
+
+  /** The card for the reference under the pointer. */
+  function pointAt(x: number, y: number) {
+    const boxes = refreshMarks();
+    if (popup) return;
+    const hit = tokenAt(boxes, x, y);
+    if (hit) showHover(el, hit.rect, hoverFor(hit.span.name, visible()));
+    else if (document.activeElement !== el || !caretCard()) hideHover(el);
+  }
+
   function onPointer(event: Event) {
     const e = event as MouseEvent;
     hovered = true;
-    if (pointer) {
-      pointer = { x: e.clientX, y: e.clientY };
-      return;
-    }
     pointer = { x: e.clientX, y: e.clientY };
-    requestAnimationFrame(() => {
-      const at = pointer;
-      pointer = null;
-      if (!at || !hovered) return;
-      const boxes = refreshMarks();
-      if (popup) return;
-      const hit = tokenAt(boxes, at.x, at.y);
-      if (hit) showHover(el, hit.rect, hoverFor(hit.span.name, visible()));
-      else if (document.activeElement !== el || !caretCard()) hideHover(el);
-    });
+    pointAt(pointer.x, pointer.y);
   }
 
   /** The card for the reference the caret is in, from the keyboard; false when it is in none. */
@@ -176,6 +173,7 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
   };
   const onLeave = () => {
     hovered = false;
+    pointer = null;
     refreshMarks();
     if (document.activeElement !== el || !caretCard()) hideHover(el);
   };
@@ -189,11 +187,14 @@ export const varField: Action<Field, VarScope | undefined> = (el, initial) => {
     onCaret();
   };
   // The page scrolled or the window changed size: the tints and the card
-  // would stay where the text was; they come back at the next key or move.
-  const onMoved = (event: Event) => {
-    if (event.target === el) return onCaret();
-    hideMarks(el);
-    hideHover(el);
+  // follow the text (a scroll can come a frame after the pointer moved).
+  const onMoved = () => {
+    if (hovered && pointer) pointAt(pointer.x, pointer.y);
+    else if (document.activeElement === el) onCaret();
+    else {
+      hideMarks(el);
+      hideHover(el);
+    }
   };
   const listeners: [string, EventListener][] = [
     ["input", onInput],
