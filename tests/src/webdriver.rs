@@ -128,6 +128,55 @@ impl Session {
         }
     }
 
+    /// The element a script returns (one a CSS selector cannot reach,
+    /// such as one inside a shadow root), once it is there.
+    pub fn wait_for_script_element(&self, script: &str, timeout: Duration) -> Element {
+        let found = self.wait_until(script, vec![], timeout, |v| {
+            v.get(ELEMENT_KEY).is_some_and(Value::is_string)
+        });
+        Element(found[ELEMENT_KEY].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Waits until `check` holds for what `script` returns (run with
+    /// `args`), and returns that value: for what a CSS selector cannot
+    /// reach, such as the raw JSON editor inside its shadow root.
+    pub fn wait_until(
+        &self,
+        script: &str,
+        args: Vec<Value>,
+        timeout: Duration,
+        check: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let value = self.execute(script, args.clone());
+            if check(&value) {
+                return value;
+            }
+            if Instant::now() > deadline {
+                let _ = self.save_screenshot(&crate::artifacts_dir().join("wait-failed.png"));
+                panic!("the condition never held; last seen: {value} (screenshot: target/e2e-artifacts/wait-failed.png)");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Moves the mouse to (x, y) in the viewport's CSS pixels, as a person
+    /// pointing at something (hover cards, tooltips).
+    pub fn move_pointer(&self, x: f64, y: f64) {
+        self.cmd(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{
+                "type": "pointer",
+                "id": "mouse",
+                "parameters": {"pointerType": "mouse"},
+                "actions": [{"type": "pointerMove", "duration": 0, "origin": "viewport",
+                             "x": x.round() as i64, "y": y.round() as i64}]
+            }]})),
+        );
+    }
+
     /// The element's rendered text (`innerText`, trimmed). WebKitWebDriver's
     /// own text endpoint returns "" for some inline-flex buttons.
     pub fn text(&self, el: &Element) -> String {

@@ -6,7 +6,11 @@
 //! variables are added in the Variables view (a secret one masked) and
 //! completed after `{{`; the answer's `meetingid` is saved to a variable
 //! from the tree and a second request reads the meeting back through it;
-//! an unknown variable stops the send before anything leaves.
+//! an unknown variable stops the send before anything leaves; a newer
+//! edition of the description replaces the operations from the service's
+//! page (a bad one changes nothing) and its JSON form is typed by the
+//! schema; one card per `{{name}}` under the mouse or the caret, in a plain
+//! field and in the raw JSON editor, where `{{` completes too.
 
 use latchkey_e2e::fixture::Fixture;
 use latchkey_e2e::oauth_server::fixture_dir;
@@ -217,11 +221,19 @@ fn operation_picker_variables_and_a_chained_request() {
         .unwrap();
     app.type_text(&app.wait_for(subject, WAIT), "\u{E007}");
     assert_eq!(value_of(&app, subject), "{{subject}}");
-    let hover = app.execute(
-        "return document.querySelector(arguments[0]).title;",
+    // The caret sits in the reference: its card shows, from the keyboard.
+    let card = app.wait_for_text("[data-testid=var-hover]", WAIT, |t| {
+        t.contains("Design review")
+    });
+    assert!(
+        card.contains("{{subject}}") && card.contains("global"),
+        "{card}"
+    );
+    let described = app.execute(
+        "return document.querySelector(arguments[0]).getAttribute('aria-describedby');",
         vec![json!(subject)],
     );
-    assert_eq!(hover, "{{subject}} = Design review (global)");
+    assert_eq!(described, "var-hover-card");
     app.select(".row[data-key=conferencecallinfo] select.choice", "Free");
     app.save_screenshot(&screenshot_path("operation-skeleton"))
         .unwrap();
@@ -295,5 +307,269 @@ fn operation_picker_variables_and_a_chained_request() {
         .unwrap();
     small_window(&app, "chained-request", &mut problems);
 
+    // A newer edition of the API description, from the service's page: a
+    // bad document is refused under the field and changes nothing; the
+    // newer one replaces the operations and says how.
+    app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
+    app.wait_for_text("[data-testid=operation-count]", WAIT, |t| {
+        t.starts_with("4 operations")
+    });
+    app.fill(
+        "#api_refresh",
+        &format!("{}/openapi/bad-not-openapi.json", server.issuer),
+    );
+    app.click(&app.wait_for("[data-testid=update-operations]", WAIT));
+    let said = app.wait_for_text("[data-testid=field-error-api_refresh]", WAIT, |t| {
+        !t.is_empty()
+    });
+    assert!(said.contains("is not an OpenAPI document"), "{said}");
+    let listed = cli::output(data_dir, &["operations", "goto"]);
+    assert!(
+        lists(&listed, "getMe") && !lists(&listed, "deleteMeeting"),
+        "{listed}"
+    );
+    app.save_screenshot(&screenshot_path("update-operations-error"))
+        .unwrap();
+    app.fill(
+        "#api_refresh",
+        &format!("{}/openapi/meetings-v2.openapi.yaml", server.issuer),
+    );
+    app.type_text(&app.wait_for("#api_refresh", WAIT), "\u{E007}");
+    let said = app.wait_for_text("[data-testid=field-hint-api_refresh]", WAIT, |t| {
+        !t.is_empty()
+    });
+    assert!(said.contains("2 added, 1 removed, 3 kept"), "{said}");
+    app.wait_for_text("[data-testid=operation-count]", WAIT, |t| {
+        t.starts_with("5 operations")
+    });
+    let listed = cli::output(data_dir, &["operations", "goto"]);
+    assert!(
+        !lists(&listed, "getMe") && lists(&listed, "deleteMeeting"),
+        "{listed}"
+    );
+    app.save_screenshot(&screenshot_path("update-operations"))
+        .unwrap();
+    small_window(&app, "update-operations", &mut problems);
+
+    // The picker lists the new edition's operations, and its JSON form is
+    // typed by the schema: maxParticipants (an integer, no example) is an
+    // integer field; timezonekey (a string, example "") stays a string.
+    app.click(&app.wait_for("[data-testid=tab-request]", WAIT));
+    app.fill("[data-testid=operation-search]", "delete");
+    app.wait_for_text("#operation-list", WAIT, |t| t.contains("deleteMeeting"));
+    app.fill("[data-testid=operation-search]", "post meetings");
+    let search = app.wait_for("[data-testid=operation-search]", WAIT);
+    app.wait_for_text("#operation-list", WAIT, |t| {
+        t.contains("createMeeting") && !t.contains("deleteMeeting")
+    });
+    app.type_text(&search, "\u{E007}");
+    let max = ".rows > .row[data-key=maxParticipants]";
+    app.wait_for(&format!("{max} input.value"), WAIT);
+    assert_eq!(value_of(&app, &format!("{max} select")), "integer");
+    let field = app.wait_for(&format!("{max} input.value"), WAIT);
+    assert_eq!(
+        app.attribute(&field, "inputmode").as_deref(),
+        Some("numeric")
+    );
+    assert_eq!(
+        app.attribute(&field, "placeholder").as_deref(),
+        Some("integer (int32)")
+    );
+    assert_eq!(
+        value_of(&app, ".rows > .row[data-key=timezonekey] select"),
+        "string"
+    );
+    app.fill(&format!("{max} input.value"), "25");
+    app.save_screenshot(&screenshot_path("typed-json-form"))
+        .unwrap();
+    small_window(&app, "typed-json-form", &mut problems);
+
+    // One card per reference in a plain field: the mouse over `{{subject}}`
+    // tells its value, over `{{nope}}` that it is unknown.
+    app.fill(subject, "{{subject}} and {{nope}}");
+    for (suffix, width, height) in [("", 1280, 820), ("-min", 760, 480)] {
+        app.set_window_size(width, height);
+        let (x, y) = point_at_reference(&app, subject, "{{subject}}");
+        app.move_pointer(x - 2.0, y);
+        app.move_pointer(x, y);
+        app.wait_for_text("[data-testid=var-hover]", WAIT, |t| {
+            t.contains("Design review")
+        });
+        app.save_screenshot(&screenshot_path(&format!("variable-hover{suffix}")))
+            .unwrap();
+        let (x, y) = point_at_reference(&app, subject, "{{nope}}");
+        app.move_pointer(x - 2.0, y);
+        app.move_pointer(x, y);
+        let card = app.wait_for_text("[data-testid=var-hover]", WAIT, |t| {
+            t.contains("unknown variable nope")
+        });
+        assert!(!card.contains("Design review"), "{card}");
+        let cards = app.execute(
+            "return document.querySelectorAll('[data-testid=var-hover]').length;",
+            vec![],
+        );
+        assert_eq!(cards, 1, "one card at a time");
+        // Both references are tinted while the field is pointed at, the
+        // unknown one in red.
+        let tints = app.execute(
+            "return [...document.querySelectorAll('.var-mark')].map(m => m.className);",
+            vec![],
+        );
+        assert_eq!(tints, json!(["var-mark", "var-mark unknown"]));
+    }
+    app.set_window_size(1280, 820);
+    app.fill(subject, "Weekly sync");
+
+    // The raw JSON editor: `{{` offers the variables, Enter puts the name
+    // in; the caret in a reference shows its card, and so does the mouse
+    // over one.
+    app.click(&app.button("Raw JSON"));
+    for (suffix, width, height) in [("", 1280, 820), ("-min", 760, 480)] {
+        app.set_window_size(width, height);
+        // The mouse away from the editor: only the caret's card may show.
+        app.move_pointer(1.0, 1.0);
+        let editor = app.wait_for_script_element(
+            "const r = document.querySelector('[data-testid=json-editor]')?.shadowRoot; \
+             return (r && r.querySelector('.cm-content')) || null;",
+            WAIT,
+        );
+        app.execute(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();",
+            vec![editor.arg()],
+        );
+        // Select all and type a new body (CodeMirror closes brackets and
+        // quotes as they are typed, then steps over them).
+        app.type_text(&editor, "\u{E009}a\u{E000}");
+        app.type_text(
+            &editor,
+            r#"{"a": "{{nope}}", "b": "{{subject}}", "subject": "{{sub"#,
+        );
+        let offered = app.wait_until(
+            &in_editor(
+                "[...r.querySelectorAll('.cm-tooltip-autocomplete li')].map(li => li.innerText)",
+            ),
+            vec![],
+            WAIT,
+            |v| v.as_array().is_some_and(|a| !a.is_empty()),
+        );
+        assert!(
+            offered[0]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("subject"),
+            "{offered}"
+        );
+        assert!(
+            offered[0]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Design review"),
+            "{offered}"
+        );
+        app.save_screenshot(&screenshot_path(&format!("json-completion{suffix}")))
+            .unwrap();
+        app.type_text(&editor, "\u{E007}");
+        let text = app.wait_until(
+            &in_editor("[...r.querySelectorAll('.cm-line')].map(l => l.textContent).join('\\n')"),
+            vec![],
+            WAIT,
+            |v| {
+                v.as_str()
+                    .is_some_and(|t| t.contains(r#""subject": "{{subject}}""#))
+            },
+        );
+        assert!(
+            !text.as_str().unwrap_or_default().contains("{{subject}}}}"),
+            "{text}"
+        );
+        // The caret ends in the reference it completed: its card shows.
+        app.wait_until(
+            &in_editor("[...r.querySelectorAll('.var-hover')].map(c => c.innerText).join(' | ')"),
+            vec![],
+            WAIT,
+            |v| v.as_str().is_some_and(|t| t.contains("Design review")),
+        );
+        app.save_screenshot(&screenshot_path(&format!("json-caret-card{suffix}")))
+            .unwrap();
+        // Home: the caret leaves it, and the card goes.
+        app.type_text(&editor, "\u{E011}");
+        app.wait_until(
+            &in_editor("r.querySelectorAll('.var-hover').length"),
+            vec![],
+            WAIT,
+            |v| v == 0,
+        );
+        for (token, says) in [
+            ("{{nope}}", "unknown variable nope"),
+            ("{{subject}}", "Design review"),
+        ] {
+            let at = app.wait_until(
+                &in_editor(
+                    "(() => { const m = [...r.querySelectorAll('.cm-var-ref')].find(e => e.textContent === arguments[0]); \
+                     if (!m) return null; const b = m.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2]; })()",
+                ),
+                vec![json!(token)],
+                WAIT,
+                |v| v.is_array(),
+            );
+            app.move_pointer(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+            let cards = app.wait_until(
+                &in_editor("[...r.querySelectorAll('.var-hover')].map(c => c.innerText)"),
+                vec![],
+                WAIT,
+                |v| {
+                    v.as_array().is_some_and(|a| {
+                        a.len() == 1 && a[0].as_str().is_some_and(|t| t.contains(says))
+                    })
+                },
+            );
+            assert!(
+                cards[0].as_str().unwrap_or_default().contains(token),
+                "{cards}"
+            );
+        }
+        app.save_screenshot(&screenshot_path(&format!("json-hover{suffix}")))
+            .unwrap();
+    }
+    app.set_window_size(1280, 820);
+
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Whether `latchkey operations`' table has the operation `id` (a whole
+/// word: `getMe` is not `getMeetings`).
+fn lists(table: &str, id: &str) -> bool {
+    table
+        .lines()
+        .any(|line| line.split_whitespace().any(|word| word == id))
+}
+
+/// A script that evaluates `expression` with `r` the raw JSON editor's
+/// shadow root (null when the editor is not there).
+fn in_editor(expression: &str) -> String {
+    format!(
+        "const r = document.querySelector('[data-testid=json-editor]')?.shadowRoot; \
+         if (!r) return null; return {expression};"
+    )
+}
+
+/// The viewport point at the middle of `token` in the input at `css`,
+/// measured with a canvas in the input's font (not the way the app places
+/// its cards).
+fn point_at_reference(app: &Session, css: &str, token: &str) -> (f64, f64) {
+    let at = app.execute(
+        r#"
+        const el = document.querySelector(arguments[0]);
+        el.scrollIntoView({block: 'center'});
+        const s = getComputedStyle(el);
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+        const i = el.value.indexOf(arguments[1]);
+        const x = ctx.measureText(el.value.slice(0, i)).width + ctx.measureText(arguments[1]).width / 2;
+        const r = el.getBoundingClientRect();
+        return [r.left + parseFloat(s.borderLeftWidth) + parseFloat(s.paddingLeft) - el.scrollLeft + x, r.top + r.height / 2];
+        "#,
+        vec![json!(css), json!(token)],
+    );
+    (at[0].as_f64().unwrap(), at[1].as_f64().unwrap())
 }
