@@ -44,7 +44,7 @@ pub fn find(args: &FindArgs, json: bool) -> std::result::Result<(), Failure> {
         return Ok(());
     }
     if !args.all {
-        output::write_stdout(format!("{}\n", output::bare_value(first)).as_bytes());
+        output::write_stdout(format!("{}\n", output::bare_value(first)).as_bytes())?;
         return Ok(());
     }
     let mut text = String::new();
@@ -58,7 +58,7 @@ pub fn find(args: &FindArgs, json: bool) -> std::result::Result<(), Failure> {
             .unwrap_or(Value::Null);
         text.push_str(&format!("{}\t{}\n", m.path, output::bare_value(&value)));
     }
-    output::write_stdout(text.as_bytes());
+    output::write_stdout(text.as_bytes())?;
     Ok(())
 }
 
@@ -80,7 +80,7 @@ pub fn path(args: &PathArgs, json: bool) -> std::result::Result<(), Failure> {
             .iter()
             .map(|m| format!("{}\n", output::bare_value(&m.value)))
             .collect();
-        output::write_stdout(text.as_bytes());
+        output::write_stdout(text.as_bytes())?;
     }
     Ok(())
 }
