@@ -94,14 +94,6 @@ pub fn or_dash(value: Option<&str>) -> String {
     value.filter(|v| !v.is_empty()).unwrap_or("-").to_string()
 }
 
-/// A JSON string bare (so `$(...)` is the value itself), anything else compact JSON.
-pub fn bare_value(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Unix milliseconds as `YYYY-MM-DD HH:MM:SS` in UTC.
 pub fn utc_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000);

@@ -9,6 +9,7 @@ use latchkey_core::http::{
     RequestSpec, ResponseBody, SendOptions,
 };
 use latchkey_core::json::compile_path;
+use latchkey_core::template::value_text;
 use latchkey_core::{Error, Latchkey, Param, Result, SendRequest};
 use std::io::{IsTerminal, Read};
 use tokio::runtime::Runtime;
@@ -180,7 +181,7 @@ fn capture(
     for (capture, found) in captures.iter().zip(found) {
         match found.value {
             Some(value) => {
-                let text = output::bare_value(&value);
+                let text = value_text(&value);
                 let stored = app.capture_variable(Some(service), &capture.name, &text)?;
                 let place = stored
                     .service
@@ -356,7 +357,7 @@ pub fn print_response(
     match found.into_iter().next() {
         Some(found) => match (found.value, found.error) {
             (Some(value), _) => {
-                output::write_stdout(format!("{}\n", output::bare_value(&value)).as_bytes())?;
+                output::write_stdout(format!("{}\n", value_text(&value)).as_bytes())?;
                 Ok(())
             }
             (None, error) => {
