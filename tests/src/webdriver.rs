@@ -322,6 +322,30 @@ impl Session {
         (n(0), n(1))
     }
 
+    /// Whether the input at `css` shows its whole placeholder; if not, says
+    /// how wide the text is against the room the input gives it.
+    pub fn placeholder_fits(&self, css: &str) -> Result<(), String> {
+        let sizes = self.execute(
+            r#"
+            const el = document.querySelector(arguments[0]);
+            if (!el) return null;
+            const s = getComputedStyle(el);
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+            const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+            return [ctx.measureText(el.placeholder).width, room];
+            "#,
+            vec![json!(css)],
+        );
+        match (sizes[0].as_f64(), sizes[1].as_f64()) {
+            (Some(text), Some(room)) if text <= room => Ok(()),
+            (Some(text), Some(room)) => Err(format!(
+                "{css}: its placeholder is {text:.0}px wide in {room:.0}px"
+            )),
+            _ => Err(format!("no {css}")),
+        }
+    }
+
     /// What does not fit the window, described for a message: buttons,
     /// inputs and selects whose box sticks out of the window or out of an
     /// ancestor that clips or scrolls it sideways; buttons whose label is cut;
