@@ -141,7 +141,7 @@ impl Session {
     /// The element a script returns (one a CSS selector cannot reach,
     /// such as one inside a shadow root), once it is there.
     pub fn wait_for_script_element(&self, script: &str, timeout: Duration) -> Element {
-        let found = self.wait_until(script, vec![], timeout, |v| {
+        let found = self.wait_for_script(script, vec![], timeout, |v| {
             v.get(ELEMENT_KEY).is_some_and(Value::is_string)
         });
         Element(found[ELEMENT_KEY].as_str().unwrap_or_default().to_string())
@@ -150,25 +150,26 @@ impl Session {
     /// Waits until `check` holds for what `script` returns (run with
     /// `args`), and returns that value: for what a CSS selector cannot
     /// reach, such as the raw JSON editor inside its shadow root.
-    pub fn wait_until(
+    pub fn wait_for_script(
         &self,
         script: &str,
         args: Vec<Value>,
         timeout: Duration,
         check: impl Fn(&Value) -> bool,
     ) -> Value {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let value = self.execute(script, args.clone());
-            if check(&value) {
-                return value;
+        let mut last = Value::Null;
+        self.wait_until(timeout, || {
+            last = self.execute(script, args.clone());
+            if check(&last) {
+                Ok(last.clone())
+            } else {
+                Err(())
             }
-            if Instant::now() > deadline {
-                let _ = self.save_screenshot(&crate::artifacts_dir().join("wait-failed.png"));
-                panic!("the condition never held; last seen: {value} (screenshot: target/e2e-artifacts/wait-failed.png)");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        })
+        .unwrap_or_else(|()| {
+            let _ = self.save_screenshot(&crate::artifacts_dir().join("wait-failed.png"));
+            panic!("the condition never held; last seen: {last} (screenshot: target/e2e-artifacts/wait-failed.png)");
+        })
     }
 
     /// Moves the mouse to (x, y) in the viewport's CSS pixels, as a person

@@ -444,7 +444,7 @@ fn operation_picker_variables_and_a_chained_request() {
             &editor,
             r#"{"a": "{{nope}}", "b": "{{subject}}", "subject": "{{sub"#,
         );
-        let offered = app.wait_until(
+        let offered = app.wait_for_script(
             &in_editor(
                 "[...r.querySelectorAll('.cm-tooltip-autocomplete li')].map(li => li.innerText)",
             ),
@@ -469,7 +469,7 @@ fn operation_picker_variables_and_a_chained_request() {
         app.save_screenshot(&screenshot_path(&format!("json-completion{suffix}")))
             .unwrap();
         app.type_text(&editor, "\u{E007}");
-        let text = app.wait_until(
+        let text = app.wait_for_script(
             &in_editor("[...r.querySelectorAll('.cm-line')].map(l => l.textContent).join('\\n')"),
             vec![],
             WAIT,
@@ -483,7 +483,7 @@ fn operation_picker_variables_and_a_chained_request() {
             "{text}"
         );
         // The caret ends in the reference it completed: its card shows.
-        app.wait_until(
+        app.wait_for_script(
             &in_editor("[...r.querySelectorAll('.var-hover')].map(c => c.innerText).join(' | ')"),
             vec![],
             WAIT,
@@ -493,7 +493,7 @@ fn operation_picker_variables_and_a_chained_request() {
             .unwrap();
         // Home: the caret leaves it, and the card goes.
         app.type_text(&editor, "\u{E011}");
-        app.wait_until(
+        app.wait_for_script(
             &in_editor("r.querySelectorAll('.var-hover').length"),
             vec![],
             WAIT,
@@ -503,7 +503,7 @@ fn operation_picker_variables_and_a_chained_request() {
             ("{{nope}}", "unknown variable nope"),
             ("{{subject}}", "Design review"),
         ] {
-            let at = app.wait_until(
+            let at = app.wait_for_script(
                 &in_editor(
                     "(() => { const m = [...r.querySelectorAll('.cm-var-ref')].find(e => e.textContent === arguments[0]); \
                      if (!m) return null; const b = m.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2]; })()",
@@ -513,7 +513,7 @@ fn operation_picker_variables_and_a_chained_request() {
                 |v| v.is_array(),
             );
             app.move_pointer(at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
-            let cards = app.wait_until(
+            let cards = app.wait_for_script(
                 &in_editor("[...r.querySelectorAll('.var-hover')].map(c => c.innerText)"),
                 vec![],
                 WAIT,
