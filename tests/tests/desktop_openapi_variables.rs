@@ -466,6 +466,16 @@ fn operation_picker_variables_and_a_chained_request() {
                 .contains("Design review"),
             "{offered}"
         );
+        // A long line scrolls inside the editor; the editor keeps its box.
+        let widths = app.execute(
+            "const h = document.querySelector('[data-testid=json-editor]'); \
+             return [h.getBoundingClientRect().right, h.shadowRoot.querySelector('.cm-editor').getBoundingClientRect().right];",
+            vec![],
+        );
+        assert!(
+            widths[1].as_f64().unwrap() <= widths[0].as_f64().unwrap() + 0.5,
+            "the editor is wider than its box: {widths}"
+        );
         app.save_screenshot(&screenshot_path(&format!("json-completion{suffix}")))
             .unwrap();
         app.type_text(&editor, "\u{E007}");
