@@ -178,9 +178,15 @@ fn operation_picker_variables_and_a_chained_request() {
     app.save_screenshot(&screenshot_path("operation-picker"))
         .unwrap();
     app.type_text(&search, "\u{E007}");
-    app.wait_for_text("[data-testid=request-url]", WAIT, |_| true);
-    assert_eq!(value_of(&app, "select[aria-label=Method]"), "POST");
-    assert_eq!(value_of(&app, "[data-testid=request-url]"), "/meetings");
+    // Picking reads the operation from Rust, then fills the builder.
+    let filled = app.wait_for_script(
+        "return [document.querySelector('select[aria-label=Method]')?.value, \
+         document.querySelector('[data-testid=request-url]')?.value];",
+        vec![],
+        WAIT,
+        |v| v[1] == "/meetings",
+    );
+    assert_eq!(filled, json!(["POST", "/meetings"]));
     // The JSON form from the schema: the example, enums as selects, the
     // required fields marked and the descriptions as hints.
     assert_eq!(
