@@ -175,9 +175,18 @@ impl Session {
     /// Moves the mouse to (x, y) in the viewport's CSS pixels, as a person
     /// pointing at something (hover cards, tooltips).
     pub fn move_pointer(&self, x: f64, y: f64) {
-        self.cmd(
+        if let Err(err) = self.try_move_pointer(x, y) {
+            panic!("could not move the pointer to ({x}, {y}): {err}");
+        }
+    }
+
+    /// [`Session::move_pointer`], or why not (a point outside the window
+    /// while a resize settles: "move target out of bounds").
+    pub fn try_move_pointer(&self, x: f64, y: f64) -> Result<(), String> {
+        try_send(
+            &self.agent,
             "POST",
-            "/actions",
+            &format!("{}/actions", self.base),
             Some(json!({"actions": [{
                 "type": "pointer",
                 "id": "mouse",
@@ -185,7 +194,8 @@ impl Session {
                 "actions": [{"type": "pointerMove", "duration": 0, "origin": "viewport",
                              "x": x.round() as i64, "y": y.round() as i64}]
             }]})),
-        );
+        )
+        .map(|_| ())
     }
 
     /// The element's rendered text (`innerText`, trimmed). WebKitWebDriver's

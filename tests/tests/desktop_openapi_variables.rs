@@ -395,20 +395,10 @@ fn operation_picker_variables_and_a_chained_request() {
     app.fill(subject, "{{subject}} and {{nope}}");
     for (suffix, width, height) in [("", 1280, 820), ("-min", 760, 480)] {
         app.set_window_size(width, height);
-        let (x, y) = point_at_reference(&app, subject, "{{subject}}");
-        app.move_pointer(x - 2.0, y);
-        app.move_pointer(x, y);
-        app.wait_for_text("[data-testid=var-hover]", WAIT, |t| {
-            t.contains("Design review")
-        });
+        point_at_reference(&app, subject, "{{subject}}", "Design review");
         app.save_screenshot(&screenshot_path(&format!("variable-hover{suffix}")))
             .unwrap();
-        let (x, y) = point_at_reference(&app, subject, "{{nope}}");
-        app.move_pointer(x - 2.0, y);
-        app.move_pointer(x, y);
-        let card = app.wait_for_text("[data-testid=var-hover]", WAIT, |t| {
-            t.contains("unknown variable nope")
-        });
+        let card = point_at_reference(&app, subject, "{{nope}}", "unknown variable nope");
         assert!(!card.contains("Design review"), "{card}");
         let cards = app.execute(
             "return document.querySelectorAll('[data-testid=var-hover]').length;",
@@ -569,10 +559,35 @@ fn in_editor(expression: &str) -> String {
     )
 }
 
-/// The viewport point at the middle of `token` in the input at `css`,
+/// Moves the mouse to the middle of `token` in the input at `css`,
 /// measured with a canvas in the input's font (not the way the app places
-/// its cards).
-fn point_at_reference(app: &Session, css: &str, token: &str) -> (f64, f64) {
+/// its cards), until the card says `says`; the point is measured and the
+/// mouse moved again while a resize settles. Answers the card's text.
+fn point_at_reference(app: &Session, css: &str, token: &str, says: &str) -> String {
+    let mut seen = String::new();
+    app.wait_until(WAIT, || {
+        let (x, y) = reference_point(app, css, token);
+        app.try_move_pointer(x - 2.0, y)?;
+        app.try_move_pointer(x, y)?;
+        std::thread::sleep(Duration::from_millis(150));
+        seen = app
+            .execute(
+                "return document.querySelector('[data-testid=var-hover]')?.innerText ?? '';",
+                vec![],
+            )
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if seen.contains(says) {
+            Ok(seen.clone())
+        } else {
+            Err(format!("the card says {seen:?}"))
+        }
+    })
+    .unwrap_or_else(|err| panic!("pointing at {token}: {err}"))
+}
+
+fn reference_point(app: &Session, css: &str, token: &str) -> (f64, f64) {
     let at = app.execute(
         r#"
         const el = document.querySelector(arguments[0]);
