@@ -9,6 +9,9 @@ export default defineConfig({
     target: "safari16",
     outDir: "dist",
     emptyOutDir: true,
+    // One stylesheet, in the order the eager bundle had: some rules are
+    // global, and a chunk's styles arriving later would reorder the cascade.
+    cssCodeSplit: false,
   },
   server: { port: 1420, strictPort: true },
 });
