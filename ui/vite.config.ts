@@ -9,8 +9,10 @@ export default defineConfig({
     target: "safari16",
     outDir: "dist",
     emptyOutDir: true,
-    // One stylesheet, in the order the eager bundle had: some rules are
-    // global, and a chunk's styles arriving later would reorder the cascade.
+    // One stylesheet, loaded at start, though screens load on first use:
+    // some component rules are global (the service form's `.btn.small`
+    // styles every small button), and styles arriving with a screen's chunk
+    // would change other screens' look, and only once that screen opened.
     cssCodeSplit: false,
   },
   server: { port: 1420, strictPort: true },
