@@ -201,16 +201,16 @@ pub async fn delete_saved_request(
 }
 
 /// Runs a saved request's extractors on a response kept for the viewer,
-/// storing the values of those that name a variable.
+/// storing the values of those that name a variable if that response was
+/// a success (its status is the one kept with it, not the window's word).
 #[tauri::command]
 pub async fn run_extractors(
     state: State<'_, AppState>,
     doc: String,
     service: String,
-    status: u16,
     extractors: Vec<Extractor>,
 ) -> CmdResult<Vec<ExtractedValue>> {
     let core = state.latchkey()?;
     let cache = Arc::clone(&state.documents);
-    blocking(move || core.extract(&cache, &doc, &service, status, &extractors)).await
+    blocking(move || core.extract(&cache, &doc, &service, &extractors)).await
 }

@@ -83,19 +83,31 @@ impl Session {
             .map(|id| Element(id.to_string()))
     }
 
-    /// Waits up to `timeout` for an element to appear.
-    pub fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+    /// Asks `probe` every 100 ms, for up to `timeout`, until it answers
+    /// `Ok`: returns that, or after `timeout` its last `Err` (what it saw,
+    /// for the failure message). The one poll loop of the tests.
+    pub fn wait_until<T, E>(
+        &self,
+        timeout: Duration,
+        mut probe: impl FnMut() -> Result<T, E>,
+    ) -> Result<T, E> {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(el) = self.try_find(css) {
-                return el;
-            }
-            if Instant::now() > deadline {
-                let _ = self.save_screenshot(&crate::artifacts_dir().join("wait-failed.png"));
-                panic!("{css} did not appear within {timeout:?} (screenshot: target/e2e-artifacts/wait-failed.png)");
+            let seen = probe();
+            if seen.is_ok() || Instant::now() > deadline {
+                return seen;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Waits up to `timeout` for an element to appear.
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+        self.wait_until(timeout, || self.try_find(css).ok_or(()))
+            .unwrap_or_else(|()| {
+                let _ = self.save_screenshot(&crate::artifacts_dir().join("wait-failed.png"));
+                panic!("{css} did not appear within {timeout:?} (screenshot: target/e2e-artifacts/wait-failed.png)");
+            })
     }
 
     /// Waits until `check` holds for the element's text, and returns that text.
@@ -105,8 +117,7 @@ impl Session {
         timeout: Duration,
         check: impl Fn(&str) -> bool,
     ) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
+        self.wait_until(timeout, || {
             // Found and read in one script: an element re-rendered between a
             // find and a read would otherwise be a stale reference.
             let text = self
@@ -119,13 +130,12 @@ impl Session {
                 .trim()
                 .to_string();
             if check(&text) {
-                return text;
+                Ok(text)
+            } else {
+                Err(text)
             }
-            if Instant::now() > deadline {
-                panic!("{css} never had the expected text; last seen: {text:?}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        })
+        .unwrap_or_else(|text| panic!("{css} never had the expected text; last seen: {text:?}"))
     }
 
     /// The element's rendered text (`innerText`, trimmed). WebKitWebDriver's
@@ -248,21 +258,20 @@ impl Session {
     /// Waits up to 10 s for it: a view that was just opened draws a
     /// moment after the click that opened it.
     pub fn button(&self, text: &str) -> Element {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
+        self.wait_until(Duration::from_secs(10), || {
             let found = self.execute(
                 "return [...document.querySelectorAll('button')].find(b => b.innerText.trim() === arguments[0]) || null;",
                 vec![json!(text)],
             );
-            if let Some(id) = found[ELEMENT_KEY].as_str() {
-                return Element(id.to_string());
-            }
-            if Instant::now() > deadline {
-                let _ = self.save_screenshot(&crate::artifacts_dir().join("button-missing.png"));
-                panic!("no button labelled {text:?} (screenshot: target/e2e-artifacts/button-missing.png)")
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+            found[ELEMENT_KEY]
+                .as_str()
+                .map(|id| Element(id.to_string()))
+                .ok_or(())
+        })
+        .unwrap_or_else(|()| {
+            let _ = self.save_screenshot(&crate::artifacts_dir().join("button-missing.png"));
+            panic!("no button labelled {text:?} (screenshot: target/e2e-artifacts/button-missing.png)")
+        })
     }
 
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
@@ -311,6 +320,30 @@ impl Session {
         let v = self.execute("return [innerWidth, innerHeight];", vec![]);
         let n = |i: usize| v[i].as_u64().unwrap_or_default() as u32;
         (n(0), n(1))
+    }
+
+    /// Whether the input at `css` shows its whole placeholder; if not, says
+    /// how wide the text is against the room the input gives it.
+    pub fn placeholder_fits(&self, css: &str) -> Result<(), String> {
+        let sizes = self.execute(
+            r#"
+            const el = document.querySelector(arguments[0]);
+            if (!el) return null;
+            const s = getComputedStyle(el);
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+            const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+            return [ctx.measureText(el.placeholder).width, room];
+            "#,
+            vec![json!(css)],
+        );
+        match (sizes[0].as_f64(), sizes[1].as_f64()) {
+            (Some(text), Some(room)) if text <= room => Ok(()),
+            (Some(text), Some(room)) => Err(format!(
+                "{css}: its placeholder is {text:.0}px wide in {room:.0}px"
+            )),
+            _ => Err(format!("no {css}")),
+        }
     }
 
     /// What does not fit the window, described for a message: buttons,

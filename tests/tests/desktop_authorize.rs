@@ -43,18 +43,15 @@ fn authorize_refresh_and_sign_out_a_user_in_the_app() {
     app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
     // browser.mjs writes its log after the redirect it followed has answered,
     // which can be a moment after the window shows the user authorized.
-    let deadline = std::time::Instant::now() + WAIT;
-    let log = loop {
+    app.wait_until(WAIT, || {
         let log = std::fs::read_to_string(&browser_log).unwrap_or_default();
-        if log.contains("\"ok\":true") || std::time::Instant::now() > deadline {
-            break log;
+        if log.contains("\"ok\":true") {
+            Ok(())
+        } else {
+            Err(log)
         }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
-    assert!(
-        log.contains("\"ok\":true"),
-        "the system browser's log: {log:?}"
-    );
+    })
+    .unwrap_or_else(|log| panic!("the system browser's log: {log:?}"));
     let row = app.wait_for_text("table.users", WAIT, |t| t.contains("expires in"));
     assert!(row.contains("meetings"), "granted scopes shown: {row}");
     app.save_screenshot(&screenshot_path("user-authorized"))

@@ -159,16 +159,18 @@ fn progress_and_errors_show_beside_what_caused_them() {
         )
     };
     // The sidebar gives way in a narrow window a frame after the resize
-    // event: measure once the layout has stopped moving.
-    let mut before = width();
-    for _ in 0..20 {
-        std::thread::sleep(Duration::from_millis(300));
-        let now = width();
-        if now == before {
-            break;
-        }
-        before = now;
-    }
+    // event: measure once the layout has stopped moving (the same width
+    // three looks in a row).
+    let mut seen = Vec::new();
+    let before = app
+        .wait_until(WAIT, || {
+            seen.push(width());
+            match seen.as_slice() {
+                [.., a, b, c] if a == b && b == c => Ok(c.clone()),
+                _ => Err(seen.clone()),
+            }
+        })
+        .unwrap_or_else(|seen| panic!("the page's width never settled: {seen:?}"));
     app.fill("#external_id", "first@example.com");
     app.click(&app.button("Add user"));
     app.wait_for_text("table.users", WAIT, |t| t.contains("first@example.com"));

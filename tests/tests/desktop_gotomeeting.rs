@@ -112,7 +112,29 @@ fn create_a_meeting_find_join_url_and_copy_it() {
     app.click(&save);
     app.fill("input[aria-label=Name]", "Create meeting");
     app.fill("input[aria-label='Values to extract']", "joinURL");
-    app.fill("input[aria-label='Save joinURL as variable']", "join_url");
+    // The variable name's hint shows whole, here and in the smallest window.
+    let var_name = "input[aria-label='Save joinURL as variable']";
+    let hint_fits = |size: &str| {
+        app.wait_until(WAIT, || app.placeholder_fits(var_name))
+            .unwrap_or_else(|why| {
+                let _ = app.save_screenshot(&screenshot_path(&format!("save-form-cut-{size}")));
+                panic!("at {size}: {why}")
+            })
+    };
+    hint_fits("1200x780");
+    app.set_window_size(760, 480);
+    // Checked once the window is that small: the sidebar gives way a
+    // moment later, which only widens the form.
+    app.wait_until(WAIT, || match app.inner_size() {
+        (w, _) if w <= 760 => Ok(()),
+        size => Err(size),
+    })
+    .unwrap_or_else(|size| panic!("the window stayed at {size:?}"));
+    hint_fits("760x480");
+    app.save_screenshot(&screenshot_path("gotomeeting-save-form-min"))
+        .unwrap();
+    app.set_window_size(1200, 780);
+    app.fill(var_name, "join_url");
     app.save_screenshot(&screenshot_path("gotomeeting-save-form"))
         .unwrap();
     app.click(&app.button("Save"));

@@ -1,7 +1,7 @@
 //! `latchkey login-link | authorize | token | status | revoke`: the OAuth
 //! engine from a shell. Only `token` ever prints a token.
 
-use crate::output;
+use crate::output::{self, outln};
 use latchkey_core::{Error, Latchkey, Result, User, UserStatus};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
@@ -22,7 +22,7 @@ pub fn login_link(app: &Latchkey, service: &str, user: &str, json: bool) -> Resu
     if json {
         return output::json(&link);
     }
-    println!("{}", link.url);
+    outln!("{}", link.url)?;
     Ok(())
 }
 
@@ -36,12 +36,12 @@ pub fn authorize(rt: &Runtime, app: &Latchkey, args: &AuthorizeArgs<'_>, json: b
                 "expires_at": token.expires_at,
             }));
         }
-        println!(
+        outln!(
             "Fetched the client-credentials token of service `{}` (scopes: {}; {}).",
             args.service,
             scopes(&token.scopes),
             expiry(token.expires_at)
-        );
+        )?;
         return Ok(());
     }
     let user = args.user.ok_or_else(|| {
@@ -52,10 +52,10 @@ pub fn authorize(rt: &Runtime, app: &Latchkey, args: &AuthorizeArgs<'_>, json: b
     })?;
     let done = if args.paste {
         let link = app.login_link(args.service, user)?;
-        println!(
+        outln!(
             "Open this link (on any machine) and sign in:\n\n{}\n",
             link.url
-        );
+        )?;
         eprint!("Then paste the address the browser ended on (or just the code) and press Enter: ");
         let _ = std::io::stderr().flush();
         let mut line = String::new();
@@ -67,12 +67,13 @@ pub fn authorize(rt: &Runtime, app: &Latchkey, args: &AuthorizeArgs<'_>, json: b
     } else if args.device {
         let pending = rt.block_on(app.start_device_authorization(args.service, user))?;
         let prompt = pending.prompt();
-        println!(
+        outln!(
             "To sign in, open {} and enter the code {}",
-            prompt.verification_uri, prompt.user_code
-        );
+            prompt.verification_uri,
+            prompt.user_code
+        )?;
         if let Some(complete) = &prompt.verification_uri_complete {
-            println!("(or open {complete})");
+            outln!("(or open {complete})")?;
         }
         if !args.no_browser {
             let target = prompt
@@ -87,19 +88,20 @@ pub fn authorize(rt: &Runtime, app: &Latchkey, args: &AuthorizeArgs<'_>, json: b
         let timeout = Duration::from_secs(args.timeout);
         let no_browser = args.no_browser;
         rt.block_on(
+            // The core calls this mid-sign-in and takes no error back: with
+            // stdout gone the sign-in still finishes, or times out.
             app.authorize_in_browser(args.service, user, timeout, |link| {
                 if no_browser {
-                    println!("Open this link to sign in:\n\n{}\n", link.url);
+                    let _ = outln!("Open this link to sign in:\n\n{}\n", link.url);
                 } else if let Err(err) = open::that_detached(&link.url) {
                     eprintln!("latchkey: cannot open a browser ({err}); open this link yourself:");
-                    println!("{}", link.url);
+                    let _ = outln!("{}", link.url);
                 } else {
                     eprintln!(
                         "Opened the sign-in page in your browser; if it did not appear, open:\n{}",
                         link.url
                     );
                 }
-                let _ = std::io::stdout().flush();
                 eprintln!(
                     "The provider must send the browser back to this redirect URI:\n  {}\n{}",
                     link.redirect_uri, link.registration_hint
@@ -114,7 +116,7 @@ pub fn authorize(rt: &Runtime, app: &Latchkey, args: &AuthorizeArgs<'_>, json: b
     if json {
         return output::json(&done);
     }
-    println!(
+    outln!(
         "Authorized `{}` for service `{}`{} (scopes: {}; {}).",
         done.external_id,
         done.service_slug,
@@ -124,7 +126,7 @@ pub fn authorize(rt: &Runtime, app: &Latchkey, args: &AuthorizeArgs<'_>, json: b
             .unwrap_or_default(),
         scopes(&done.granted_scopes),
         expiry(done.expires_at)
-    );
+    )?;
     Ok(())
 }
 
@@ -150,8 +152,7 @@ pub fn token(
             "scopes": token.scopes,
         }));
     }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", token.access_token.expose());
+    outln!("{}", token.access_token.expose())?;
     if std::io::stdout().is_terminal() {
         eprintln!("(this is a secret: do not paste it where others can read it)");
     }
@@ -191,12 +192,12 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
                 ]
             })
             .collect();
-        println!("Service tokens (client credentials):");
-        output::table(&["SERVICE", "TOKEN", "SCOPES", "EXPIRES"], &rows);
+        outln!("Service tokens (client credentials):")?;
+        output::table(&["SERVICE", "TOKEN", "SCOPES", "EXPIRES"], &rows)?;
         if users.is_empty() {
             return Ok(());
         }
-        println!();
+        outln!()?;
     }
     output::list(
         &users,
@@ -216,7 +217,7 @@ pub fn status(app: &Latchkey, service: Option<&str>, json: bool) -> Result<()> {
                 output::or_dash(u.email.as_deref()),
             ]
         },
-    );
+    )?;
     Ok(())
 }
 
@@ -232,7 +233,7 @@ pub fn revoke(
     if json {
         return output::json(&done);
     }
-    println!("{}", done.message);
+    outln!("{}", done.message)?;
     Ok(())
 }
 

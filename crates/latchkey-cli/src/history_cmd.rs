@@ -2,7 +2,7 @@
 //! redacted by the core before they were stored.
 
 use crate::failure::Failure;
-use crate::output;
+use crate::output::{self, outln};
 use crate::request_cmd::{print_response, send_now, Extract};
 use clap::{Args, Subcommand};
 use latchkey_core::http::{HistoryEntry, HistoryFilter, HistorySource, RequestBody, ResponseBody};
@@ -63,7 +63,7 @@ pub fn run(rt: &Runtime, app: &Latchkey, args: &HistoryArgs, json: bool) -> Resu
             if json {
                 return Ok(output::json(&entry)?);
             }
-            show(&entry);
+            show(&entry)?;
             Ok(())
         }
         Some(HistoryCommand::Rerun {
@@ -87,7 +87,7 @@ pub fn run(rt: &Runtime, app: &Latchkey, args: &HistoryArgs, json: bool) -> Resu
                 .as_deref()
                 .map(|s| format!(" of service `{s}`"))
                 .unwrap_or_default();
-            println!("Deleted {count} history entries{scope}.");
+            outln!("Deleted {count} history entries{scope}.")?;
             Ok(())
         }
     }
@@ -123,14 +123,14 @@ fn list(app: &Latchkey, args: &HistoryArgs, json: bool) -> Result<(), Failure> {
                 e.duration_ms.map(|ms| ms.to_string()).unwrap_or("-".into()),
             ]
         },
-    );
+    )?;
     if page.has_more {
-        println!("(more: raise --limit or narrow with --service, --status, --text)");
+        outln!("(more: raise --limit or narrow with --service, --status, --text)")?;
     }
     Ok(())
 }
 
-fn show(entry: &HistoryEntry) {
+fn show(entry: &HistoryEntry) -> latchkey_core::Result<()> {
     let s = &entry.summary;
     let status = match (s.status, &entry.reason) {
         (Some(status), Some(reason)) if !reason.is_empty() => format!("{status} {reason}"),
@@ -151,41 +151,42 @@ fn show(entry: &HistoryEntry) {
                 .unwrap_or("-".into()),
         ),
         ("error", output::or_dash(s.error.as_deref())),
-    ]);
+    ])?;
     let r = &entry.request;
-    println!("\n> {} {}", s.method, s.url);
+    outln!("\n> {} {}", s.method, s.url)?;
     for h in &r.headers {
-        println!("> {}: {}", h.name, h.value);
+        outln!("> {}: {}", h.name, h.value)?;
     }
     match &r.body {
         RequestBody::None => {}
-        RequestBody::Json { text } | RequestBody::Raw { text, .. } => println!(">\n{text}"),
+        RequestBody::Json { text } | RequestBody::Raw { text, .. } => outln!(">\n{text}")?,
         RequestBody::Form { fields } => {
             let pairs: Vec<String> = fields
                 .iter()
                 .map(|f| format!("{}={}", f.name, f.value))
                 .collect();
-            println!(">\n{}", pairs.join("&"));
+            outln!(">\n{}", pairs.join("&"))?;
         }
     }
     if s.status.is_none() {
-        return;
+        return Ok(());
     }
-    println!();
+    outln!()?;
     for h in &entry.response_headers {
-        println!("< {}: {}", h.name, h.value);
+        outln!("< {}: {}", h.name, h.value)?;
     }
     match &entry.response_body {
         ResponseBody::Text { text, .. } => {
             let shown = latchkey_core::json::pretty(text).unwrap_or_else(|_| text.clone());
-            println!("<\n{shown}");
+            outln!("<\n{shown}")?;
         }
         ResponseBody::Binary { note, .. } | ResponseBody::File { note, .. } => {
-            println!("<\n({note})")
+            outln!("<\n({note})")?
         }
         ResponseBody::Empty => {}
     }
     if entry.response_truncated {
-        println!("(the body was longer; history keeps only its start)");
+        outln!("(the body was longer; history keeps only its start)")?;
     }
+    Ok(())
 }

@@ -4,6 +4,7 @@ use crate::failure::Failure;
 use crate::output;
 use clap::Args;
 use latchkey_core::json::{find_key, parse_json, query_path};
+use latchkey_core::template::value_text;
 use latchkey_core::{Error, Result};
 use serde_json::Value;
 use std::io::Read;
@@ -44,7 +45,7 @@ pub fn find(args: &FindArgs, json: bool) -> std::result::Result<(), Failure> {
         return Ok(());
     }
     if !args.all {
-        output::write_stdout(format!("{}\n", output::bare_value(first)).as_bytes());
+        output::write_stdout(format!("{}\n", value_text(first)).as_bytes())?;
         return Ok(());
     }
     let mut text = String::new();
@@ -56,9 +57,9 @@ pub fn find(args: &FindArgs, json: bool) -> std::result::Result<(), Failure> {
             .next()
             .map(|p| p.value)
             .unwrap_or(Value::Null);
-        text.push_str(&format!("{}\t{}\n", m.path, output::bare_value(&value)));
+        text.push_str(&format!("{}\t{}\n", m.path, value_text(&value)));
     }
-    output::write_stdout(text.as_bytes());
+    output::write_stdout(text.as_bytes())?;
     Ok(())
 }
 
@@ -78,9 +79,9 @@ pub fn path(args: &PathArgs, json: bool) -> std::result::Result<(), Failure> {
         let text: String = result
             .matches
             .iter()
-            .map(|m| format!("{}\n", output::bare_value(&m.value)))
+            .map(|m| format!("{}\n", value_text(&m.value)))
             .collect();
-        output::write_stdout(text.as_bytes());
+        output::write_stdout(text.as_bytes())?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ mod service_cmd;
 mod user_cmd;
 mod var_cmd;
 
+use crate::output::outln;
 use clap::{Parser, Subcommand};
 use failure::Failure;
 use latchkey_core::{KeyringState, Latchkey};
@@ -145,6 +146,8 @@ fn main() -> ExitCode {
         .and_then(|rt| run(&cli, &rt));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader took what it wanted (`| head -1`): done, as for `cat`.
+        Err(Failure::Core(err)) if output::is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(failure) => {
             failure.report(cli.json_output());
             ExitCode::from(failure.exit_code())
@@ -232,8 +235,8 @@ fn info(cli: &Cli, json: bool) -> latchkey_core::Result<()> {
         KeyringState::Locked => "locked",
         KeyringState::Unavailable => "unavailable",
     };
-    println!("Latchkey {} (commit {})", info.version, info.commit);
-    println!("data dir  {}", info.data_dir);
-    println!("keyring   {mark}: {}", info.keyring.detail);
+    outln!("Latchkey {} (commit {})", info.version, info.commit)?;
+    outln!("data dir  {}", info.data_dir)?;
+    outln!("keyring   {mark}: {}", info.keyring.detail)?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `latchkey operations SLUG [show OPERATION]`
 
-use crate::output;
+use crate::output::{self, outln};
 use clap::{Args, Subcommand};
 use latchkey_core::model::Operation;
 use latchkey_core::{Latchkey, Result};
@@ -67,7 +67,7 @@ fn list(app: &Latchkey, slug: &str, json: bool) -> Result<()> {
                 output::or_dash(op.summary.as_deref()),
             ]
         },
-    );
+    )?;
     Ok(())
 }
 
@@ -77,13 +77,13 @@ fn show(op: &Operation) -> Result<()> {
         .as_deref()
         .map(|id| format!("  ({id})"))
         .unwrap_or_default();
-    println!("{} {}{id}", op.method, op.path);
+    outln!("{} {}{id}", op.method, op.path)?;
     if let Some(summary) = &op.summary {
-        println!("{summary}");
+        outln!("{summary}")?;
     }
     if !op.parameters.is_empty() {
-        println!();
-        println!("Parameters:");
+        outln!()?;
+        outln!("Parameters:")?;
         let rows: Vec<Vec<String>> = op
             .parameters
             .iter()
@@ -97,11 +97,11 @@ fn show(op: &Operation) -> Result<()> {
                 ]
             })
             .collect();
-        output::table(&["NAME", "IN", "", "EXAMPLE", "DESCRIPTION"], &rows);
+        output::table(&["NAME", "IN", "", "EXAMPLE", "DESCRIPTION"], &rows)?;
     }
     if let Some(body) = &op.request_body {
-        println!();
-        println!(
+        outln!()?;
+        outln!(
             "Body ({}, {}):",
             body.content_type,
             if body.required {
@@ -109,7 +109,7 @@ fn show(op: &Operation) -> Result<()> {
             } else {
                 "optional"
             }
-        );
+        )?;
         output::json(&body.skeleton)?;
     }
     Ok(())

@@ -1,18 +1,48 @@
 //! Printing: JSON for scripts, aligned text for people.
+//!
+//! Everything printed on stdout goes through [`write_stdout`] (or
+//! [`outln!`], which calls it), so a write that fails comes back as an
+//! error instead of a panic; `main` ends quietly when the reader has gone
+//! (`latchkey ... | head -1`).
 
+use latchkey_core::{Error, Result};
 use serde::Serialize;
 use std::io::Write;
 
+/// `println!` that returns a failed write as an error (use it with `?`).
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(b"\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format!("{}\n", format_args!($($arg)*)).as_bytes())
+    };
+}
+pub(crate) use outln;
+
+/// Writes to stdout and flushes, so a closed pipe shows up here, where the
+/// command can stop, rather than at exit.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(Error::io("cannot write to standard output"))
+}
+
+/// Whether `err` is stdout's reader having gone away (`| head` has all it
+/// wanted): the end of the output, not a failure, as for other Unix tools.
+pub fn is_closed_pipe(err: &Error) -> bool {
+    matches!(err, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 /// Prints `value` as pretty JSON on stdout.
-pub fn json<T: Serialize>(value: &T) -> latchkey_core::Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(latchkey_core::Error::encode("the JSON output"))?;
-    println!("{text}");
-    Ok(())
+pub fn json<T: Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(Error::encode("the JSON output"))?;
+    outln!("{text}")
 }
 
 /// Prints rows under headers, each column as wide as its widest cell.
-pub fn table(headers: &[&str], rows: &[Vec<String>]) {
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -25,52 +55,43 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
             .zip(&widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        outln!("{}", padded.join("  ").trim_end())
     };
-    line(headers.to_vec());
+    line(headers.to_vec())?;
     for row in rows {
-        line(row.iter().map(String::as_str).collect());
+        line(row.iter().map(String::as_str).collect())?;
     }
+    Ok(())
 }
 
 /// Prints `items` as a table, one row each, or `empty` (which says how to
 /// add one) when there are none.
-pub fn list<T>(items: &[T], empty: &str, headers: &[&str], row: impl Fn(&T) -> Vec<String>) {
+pub fn list<T>(
+    items: &[T],
+    empty: &str,
+    headers: &[&str],
+    row: impl Fn(&T) -> Vec<String>,
+) -> Result<()> {
     if items.is_empty() {
-        println!("{empty}");
-        return;
+        return outln!("{empty}");
     }
     let rows: Vec<Vec<String>> = items.iter().map(row).collect();
-    table(headers, &rows);
+    table(headers, &rows)
 }
 
 /// Prints `label: value` pairs with the values aligned.
-pub fn fields(pairs: &[(&str, String)]) {
+pub fn fields(pairs: &[(&str, String)]) -> Result<()> {
     let width = pairs.iter().map(|(l, _)| l.len()).max().unwrap_or(0) + 1;
     for (label, value) in pairs {
         let label = format!("{label}:");
-        println!("{label:<width$} {value}");
+        outln!("{label:<width$} {value}")?;
     }
+    Ok(())
 }
 
 /// `-` for an absent value.
 pub fn or_dash(value: Option<&str>) -> String {
     value.filter(|v| !v.is_empty()).unwrap_or("-").to_string()
-}
-
-/// Writes to stdout, ignoring a closed pipe (`latchkey ... | head`).
-pub fn write_stdout(bytes: &[u8]) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(bytes);
-    let _ = out.flush();
-}
-
-/// A JSON string bare (so `$(...)` is the value itself), anything else compact JSON.
-pub fn bare_value(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// Unix milliseconds as `YYYY-MM-DD HH:MM:SS` in UTC.

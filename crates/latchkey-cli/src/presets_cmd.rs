@@ -1,6 +1,6 @@
 //! `latchkey presets [show NAME]`
 
-use crate::output;
+use crate::output::{self, outln};
 use clap::Subcommand;
 use latchkey_core::presets::{preset, presets};
 use latchkey_core::{Result, TokenPlacement};
@@ -28,7 +28,7 @@ pub fn run(command: Option<&PresetsCommand>, json: bool) -> Result<()> {
                     ]
                 })
                 .collect();
-            output::table(&["PRESET", "NAME", "AUTH KIND", "DOCS"], &rows);
+            output::table(&["PRESET", "NAME", "AUTH KIND", "DOCS"], &rows)?;
             Ok(())
         }
         Some(PresetsCommand::Show { name }) => {
@@ -66,9 +66,9 @@ pub fn run(command: Option<&PresetsCommand>, json: bool) -> Result<()> {
                 ("token placement", placement),
                 ("API base URL", output::or_dash(p.api_base_url.as_deref())),
                 ("docs", p.docs_url.clone()),
-            ]);
+            ])?;
             for quirk in &p.quirks {
-                println!("  - {quirk}");
+                outln!("  - {quirk}")?;
             }
             Ok(())
         }

@@ -9,8 +9,9 @@ use latchkey_core::http::{
     RequestSpec, ResponseBody, SendOptions,
 };
 use latchkey_core::json::compile_path;
+use latchkey_core::template::value_text;
 use latchkey_core::{Error, Latchkey, Param, Result, SendRequest};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use tokio::runtime::Runtime;
 
 /// The global `--json` flag's value when given without one (see `Cli::json`).
@@ -119,7 +120,7 @@ pub fn request(
     let send = send_request(args)?;
     if args.as_curl {
         let command = app.curl_command(&send, args.no_auth)?;
-        output::write_stdout(format!("{command}\n").as_bytes());
+        output::write_stdout(format!("{command}\n").as_bytes())?;
         return Ok(());
     }
     let extract = Extract::new(args.find.as_deref(), args.path.as_deref())?.all(args.all)?;
@@ -180,7 +181,7 @@ fn capture(
     for (capture, found) in captures.iter().zip(found) {
         match found.value {
             Some(value) => {
-                let text = output::bare_value(&value);
+                let text = value_text(&value);
                 let stored = app.capture_variable(Some(service), &capture.name, &text)?;
                 let place = stored
                     .service
@@ -332,7 +333,7 @@ pub fn print_response(
             head.push_str(&format!("{}: {}\n", h.name, h.value));
         }
         head.push('\n');
-        output::write_stdout(head.as_bytes());
+        output::write_stdout(head.as_bytes())?;
     }
     let extractor = extract.0.as_ref().filter(|_| response.is_success());
     let Some(extractor) = extractor else {
@@ -356,7 +357,7 @@ pub fn print_response(
     match found.into_iter().next() {
         Some(found) => match (found.value, found.error) {
             (Some(value), _) => {
-                output::write_stdout(format!("{}\n", output::bare_value(&value)).as_bytes());
+                output::write_stdout(format!("{}\n", value_text(&value)).as_bytes())?;
                 Ok(())
             }
             (None, error) => {
@@ -379,15 +380,14 @@ fn write_body(response: &HttpResponse) -> Result<()> {
             if !shown.ends_with('\n') {
                 shown.push('\n');
             }
-            output::write_stdout(shown.as_bytes());
+            output::write_stdout(shown.as_bytes())?;
         }
         ResponseBody::Binary { note, .. } | ResponseBody::File { note, .. } if terminal => {
             eprintln!("latchkey: {note}; redirect stdout to a file to get the bytes");
         }
         // A large body is sealed on disk: opened through the core.
-        ResponseBody::File { .. } => output::write_stdout(&response.body_bytes()?),
-        _ => output::write_stdout(&response.body_bytes()?),
+        ResponseBody::File { .. } => output::write_stdout(&response.body_bytes()?)?,
+        _ => output::write_stdout(&response.body_bytes()?)?,
     }
-    let _ = std::io::stdout().flush();
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `latchkey serve` (the local automation API) and `latchkey api-key`.
 
-use crate::output;
+use crate::output::{self, outln};
 use clap::Subcommand;
 use latchkey_core::local_api::{check_loopback, Server};
 use latchkey_core::{Error, Latchkey, Result};
@@ -38,7 +38,7 @@ pub fn serve(rt: &Runtime, app: Latchkey, port: u16, bind: &str) -> Result<()> {
         let app = Arc::new(app);
         let new_key = app.enable_api_key()?;
         let server = Server::bind(app, addr).await?;
-        println!("listening on {}", server.base_url());
+        outln!("listening on {}", server.base_url())?;
         if let Some(key) = new_key {
             eprintln!("A new API key was made; it is shown only this once (`latchkey api-key rotate` replaces it):");
             eprintln!("{}", key.expose());
@@ -76,8 +76,8 @@ pub fn api_key(app: &Latchkey, command: &ApiKeyCommand, json: bool) -> Result<()
             if json {
                 return output::json(&serde_json::json!({"api_key": key.expose()}));
             }
-            println!("New local API key (the old one no longer works; it is shown only once):");
-            println!("{}", key.expose());
+            outln!("New local API key (the old one no longer works; it is shown only once):")?;
+            outln!("{}", key.expose())?;
             Ok(())
         }
         ApiKeyCommand::Status => {
@@ -86,12 +86,10 @@ pub fn api_key(app: &Latchkey, command: &ApiKeyCommand, json: bool) -> Result<()
                 return output::json(&status);
             }
             match status.created_at {
-                Some(ms) if status.configured => {
-                    println!("API key set on {}", output::utc_time(ms))
-                }
-                _ => println!(
+                Some(ms) if status.configured => outln!("API key set on {}", output::utc_time(ms))?,
+                _ => outln!(
                     "no API key yet: `latchkey serve` or `latchkey api-key rotate` makes one"
-                ),
+                )?,
             }
             Ok(())
         }

@@ -1,5 +1,6 @@
 //! `latchkey service ...`
 
+use crate::output::outln;
 use crate::{output, secret_input};
 use clap::{Args, Subcommand};
 use latchkey_core::openapi::Purpose;
@@ -266,7 +267,7 @@ pub fn run(rt: &Runtime, app: &Latchkey, command: &ServiceCommand, json: bool) -
                         secret_state(s).into(),
                     ]
                 },
-            );
+            )?;
             Ok(())
         }
         ServiceCommand::Show { slug } => print_service(&app.get_service(slug)?, json, ""),
@@ -304,9 +305,9 @@ pub fn run(rt: &Runtime, app: &Latchkey, command: &ServiceCommand, json: bool) -
                 return output::json(&removed);
             }
             match removed.users_removed {
-                0 => println!("Removed service `{slug}`."),
-                1 => println!("Removed service `{slug}` and its user."),
-                n => println!("Removed service `{slug}` and its {n} users."),
+                0 => outln!("Removed service `{slug}`.")?,
+                1 => outln!("Removed service `{slug}` and its user.")?,
+                n => outln!("Removed service `{slug}` and its {n} users.")?,
             }
             Ok(())
         }
@@ -331,9 +332,9 @@ pub fn run(rt: &Runtime, app: &Latchkey, command: &ServiceCommand, json: bool) -
                 .map(|s| format!("`{}`", s.spec.slug))
                 .collect();
             match slugs.len() {
-                0 => println!("The file has no services; nothing was imported."),
-                1 => println!("Imported service {}.", slugs[0]),
-                n => println!("Imported {n} services: {}.", slugs.join(", ")),
+                0 => outln!("The file has no services; nothing was imported.")?,
+                1 => outln!("Imported service {}.", slugs[0])?,
+                n => outln!("Imported {n} services: {}.", slugs.join(", "))?,
             }
             Ok(())
         }
@@ -424,7 +425,7 @@ fn print_service(service: &Service, json: bool, verb: &str) -> Result<()> {
     }
     let spec = &service.spec;
     if !verb.is_empty() {
-        println!("{verb} service `{}`.", spec.slug);
+        outln!("{verb} service `{}`.", spec.slug)?;
     }
     let params = |list: &[Param]| {
         let shown: Vec<String> = list
@@ -492,6 +493,6 @@ fn print_service(service: &Service, json: bool, verb: &str) -> Result<()> {
                     .join(" "),
             )),
         ),
-    ]);
+    ])?;
     Ok(())
 }

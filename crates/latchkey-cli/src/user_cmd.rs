@@ -1,6 +1,6 @@
 //! `latchkey user ...`
 
-use crate::output;
+use crate::output::{self, outln};
 use clap::Subcommand;
 use latchkey_core::{Latchkey, Result, User, UserInput};
 
@@ -35,10 +35,12 @@ pub fn run(app: &Latchkey, command: &UserCommand, json: bool) -> Result<()> {
             if json {
                 return output::json(&user);
             }
-            println!(
+            outln!(
                 "Added user `{}` to service `{}` (status {}).",
-                user.external_id, user.service_slug, user.status
-            );
+                user.external_id,
+                user.service_slug,
+                user.status
+            )?;
             Ok(())
         }
         UserCommand::List { service } => {
@@ -51,7 +53,7 @@ pub fn run(app: &Latchkey, command: &UserCommand, json: bool) -> Result<()> {
                 &format!("Service `{service}` has no users yet: `latchkey user add {service} ID` adds one."),
                 &["USER ID", "LABEL", "STATUS", "SCOPES", "EMAIL"],
                 row,
-            );
+            )?;
             Ok(())
         }
         UserCommand::Remove { service, user_id } => {
@@ -59,10 +61,11 @@ pub fn run(app: &Latchkey, command: &UserCommand, json: bool) -> Result<()> {
             if json {
                 return output::json(&user);
             }
-            println!(
+            outln!(
                 "Removed user `{}` from service `{}`.",
-                user.external_id, user.service_slug
-            );
+                user.external_id,
+                user.service_slug
+            )?;
             Ok(())
         }
     }

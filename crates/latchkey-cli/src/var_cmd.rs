@@ -1,5 +1,6 @@
 //! `latchkey var set|get|list|unset`
 
+use crate::output::outln;
 use crate::{output, secret_input};
 use clap::Subcommand;
 use latchkey_core::model::Variable;
@@ -77,7 +78,7 @@ pub fn run(app: &Latchkey, command: &VarCommand, json: bool) -> Result<()> {
             if json {
                 return output::json(&stored);
             }
-            println!("Set {} `{name}`{}.", kind(&stored), scope(&stored));
+            outln!("Set {} `{name}`{}.", kind(&stored), scope(&stored))?;
             Ok(())
         }
         VarCommand::Get {
@@ -97,7 +98,7 @@ pub fn run(app: &Latchkey, command: &VarCommand, json: bool) -> Result<()> {
                 shown.value = Some(value.expose().to_string());
                 return output::json(&shown);
             }
-            output::write_stdout(format!("{}\n", value.expose()).as_bytes());
+            output::write_stdout(format!("{}\n", value.expose()).as_bytes())?;
             Ok(())
         }
         VarCommand::List { service } => {
@@ -119,7 +120,7 @@ pub fn run(app: &Latchkey, command: &VarCommand, json: bool) -> Result<()> {
                         },
                     ]
                 },
-            );
+            )?;
             Ok(())
         }
         VarCommand::Unset { name, service } => {
@@ -129,7 +130,7 @@ pub fn run(app: &Latchkey, command: &VarCommand, json: bool) -> Result<()> {
                     .as_deref()
                     .map(|s| format!(" of service `{s}`"))
                     .unwrap_or_else(|| " (global)".into());
-                println!("Removed variable `{name}`{place}.");
+                outln!("Removed variable `{name}`{place}.")?;
             }
             Ok(())
         }

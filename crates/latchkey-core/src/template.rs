@@ -75,8 +75,9 @@ fn pieces(text: &str) -> Result<Vec<Piece<'_>>> {
     Ok(out)
 }
 
-/// The text a JSON value is stored as when captured into a variable: a
-/// string without its quotes, anything else as compact JSON.
+/// The text of a JSON value wherever text is wanted (a variable it is
+/// captured into, a value the CLI prints, so `$(...)` is the value itself):
+/// a string without its quotes, anything else as compact JSON.
 pub fn value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(text) => text.clone(),
@@ -171,6 +172,18 @@ mod tests {
             "mid" => Some("123".into()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_value_as_text_is_a_string_unquoted_or_compact_json() {
+        use serde_json::json;
+        assert_eq!(
+            value_text(&json!("https://meet/7 \"x\"")),
+            "https://meet/7 \"x\""
+        );
+        assert_eq!(value_text(&json!(7)), "7");
+        assert_eq!(value_text(&json!(null)), "null");
+        assert_eq!(value_text(&json!({"a": [1, "b"]})), r#"{"a":[1,"b"]}"#);
     }
 
     #[test]

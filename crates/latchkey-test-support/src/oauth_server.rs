@@ -263,7 +263,9 @@ impl Drop for OauthServer {
             .arg("-TERM")
             .arg(self.child.id().to_string())
             .status();
-        for _ in 0..50 {
+        // Up to 5 s: on SIGTERM the django-oauth-toolkit fixture removes its
+        // temp database first, which a SIGKILL would leave behind.
+        for _ in 0..250 {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;
             }

@@ -244,9 +244,9 @@ export const saveRequest = (service: string, input: SavedRequestInput, replace: 
   call("save_request", { service, input, replace });
 export const deleteSavedRequest = (service: string, name: string): Promise<void> =>
   call("delete_saved_request", { service, name });
-/** After a 2xx `status`, values of extractors that name a variable are stored in it (as `--set` does). */
-export const runExtractors = (doc: string, service: string, status: number, extractors: Extractor[]): Promise<ExtractedValue[]> =>
-  call("run_extractors", { doc, service, status, extractors });
+/** If the answer kept as `doc` was a 2xx, values of extractors that name a variable are stored in it (as `--set` does). */
+export const runExtractors = (doc: string, service: string, extractors: Extractor[]): Promise<ExtractedValue[]> =>
+  call("run_extractors", { doc, service, extractors });
 
 export const localApiStatus = (): Promise<LocalApiStatus> => call("local_api_status");
 /** Turns the local API on or off; the first time on, the new key comes back once. */

@@ -5,6 +5,7 @@
 mod common;
 
 mod chaining_cli;
+mod closed_pipe;
 mod crash_refresh;
 mod info;
 mod no_keyring;

@@ -59,6 +59,9 @@ pub struct ChildPage {
 
 struct Entry {
     value: Arc<Value>,
+    /// The HTTP status of the answer this is the body of, kept here so no
+    /// caller has to say it again (and none can claim another).
+    status: Option<u16>,
     bytes: usize,
     last_used: u64,
 }
@@ -101,6 +104,13 @@ impl JsonDocumentCache {
         Ok(self.insert_value(value, text.len()))
     }
 
+    /// Parses and keeps the body of an answer with its HTTP `status`.
+    pub fn insert_answer_text(&self, text: &str, status: u16) -> Result<DocumentInfo> {
+        self.check_size(text.len())?;
+        let value = parse_json(text, "the document")?;
+        Ok(self.keep(value, text.len(), Some(status)))
+    }
+
     /// Reads a JSON file (a response spilled to disk) and keeps it.
     pub fn insert_file(&self, path: &Path) -> Result<DocumentInfo> {
         let bytes = std::fs::read(path)
@@ -110,10 +120,20 @@ impl JsonDocumentCache {
 
     /// Parses JSON bytes (a large body, opened) and keeps the document.
     pub fn insert_bytes(&self, bytes: &[u8]) -> Result<DocumentInfo> {
-        self.check_size(bytes.len())?;
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| super::format::invalid_json("the document", &e))?;
+        let value = self.parse_bytes(bytes)?;
         Ok(self.insert_value(value, bytes.len()))
+    }
+
+    /// [`JsonDocumentCache::insert_bytes`] for the body of an answer with
+    /// its HTTP `status`.
+    pub fn insert_answer_bytes(&self, bytes: &[u8], status: u16) -> Result<DocumentInfo> {
+        let value = self.parse_bytes(bytes)?;
+        Ok(self.keep(value, bytes.len(), Some(status)))
+    }
+
+    fn parse_bytes(&self, bytes: &[u8]) -> Result<Value> {
+        self.check_size(bytes.len())?;
+        serde_json::from_slice(bytes).map_err(|e| super::format::invalid_json("the document", &e))
     }
 
     fn check_size(&self, bytes: usize) -> Result<()> {
@@ -128,6 +148,10 @@ impl JsonDocumentCache {
 
     /// Keeps an already parsed document of `bytes` text size.
     pub fn insert_value(&self, value: Value, bytes: usize) -> DocumentInfo {
+        self.keep(value, bytes, None)
+    }
+
+    fn keep(&self, value: Value, bytes: usize, status: Option<u16>) -> DocumentInfo {
         let id = uuid::Uuid::new_v4().to_string();
         let root = JsonNode::new(None, None, "$".into(), &value);
         let mut inner = self.lock();
@@ -138,6 +162,7 @@ impl JsonDocumentCache {
             id.clone(),
             Entry {
                 value: Arc::new(value),
+                status,
                 bytes,
                 last_used: tick,
             },
@@ -184,6 +209,10 @@ impl JsonDocumentCache {
     }
 
     fn get(&self, id: &str) -> Result<Arc<Value>> {
+        Ok(self.get_with_status(id)?.0)
+    }
+
+    fn get_with_status(&self, id: &str) -> Result<(Arc<Value>, Option<u16>)> {
         let mut inner = self.lock();
         inner.tick += 1;
         let tick = inner.tick;
@@ -193,7 +222,7 @@ impl JsonDocumentCache {
             ))
         })?;
         entry.last_used = tick;
-        Ok(Arc::clone(&entry.value))
+        Ok((Arc::clone(&entry.value), entry.status))
     }
 
     /// Children `offset..offset+limit` of the node at `path`.
@@ -289,9 +318,15 @@ impl JsonDocumentCache {
         query_path_page(&*self.get(id)?, expression, offset, limit)
     }
 
-    /// A saved request's extractors run on a kept document.
-    pub fn extract(&self, id: &str, extractors: &[Extractor]) -> Result<Vec<ExtractedValue>> {
-        Ok(run_extractors(Some(&*self.get(id)?), extractors))
+    /// A saved request's extractors run on a kept document, with the HTTP
+    /// status of the answer it is the body of (`None`: kept as no answer).
+    pub fn extract(
+        &self,
+        id: &str,
+        extractors: &[Extractor],
+    ) -> Result<(Option<u16>, Vec<ExtractedValue>)> {
+        let (doc, status) = self.get_with_status(id)?;
+        Ok((status, run_extractors(Some(&doc), extractors)))
     }
 }
 
@@ -379,5 +414,23 @@ mod tests {
         );
         assert!(cache.remove(&d));
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn an_answer_keeps_its_status_for_the_extractors() {
+        let cache = JsonDocumentCache::default();
+        let extractors = [Extractor::FindKey {
+            key: "id".into(),
+            case_insensitive: false,
+            variable: None,
+        }];
+        let answer = cache.insert_answer_text(r#"{"id":7}"#, 404).unwrap().id;
+        let (status, found) = cache.extract(&answer, &extractors).unwrap();
+        assert_eq!(status, Some(404));
+        assert_eq!(found[0].value, Some(serde_json::json!(7)));
+        let spilled = cache.insert_answer_bytes(br#"{"id":8}"#, 201).unwrap().id;
+        assert_eq!(cache.extract(&spilled, &extractors).unwrap().0, Some(201));
+        let pasted = cache.insert_text(r#"{"id":9}"#).unwrap().id;
+        assert_eq!(cache.extract(&pasted, &extractors).unwrap().0, None);
     }
 }

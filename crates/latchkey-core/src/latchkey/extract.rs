@@ -9,31 +9,31 @@ use crate::template;
 
 impl Latchkey {
     /// Runs `extractors` on the answer kept in `cache` as `doc`, then
-    /// [`Latchkey::store_extracted`].
+    /// [`Latchkey::store_extracted`] with the status kept with it.
     pub fn extract(
         &self,
         cache: &JsonDocumentCache,
         doc: &str,
         service: &str,
-        status: u16,
         extractors: &[Extractor],
     ) -> Result<Vec<ExtractedValue>> {
-        let found = cache.extract(doc, extractors)?;
+        let (status, found) = cache.extract(doc, extractors)?;
         self.store_extracted(service, status, found)
     }
 
     /// After a successful (2xx) answer, as `--set` does, stores each value
     /// whose extractor names a variable, with `--set`'s text and scope.
-    /// One that found nothing stores nothing: the variable keeps its value.
+    /// One that found nothing stores nothing: the variable keeps its value,
+    /// and so does every one when `status` is no 2xx or `None` (no answer).
     pub fn store_extracted(
         &self,
         service: &str,
-        status: u16,
+        status: Option<u16>,
         mut found: Vec<ExtractedValue>,
     ) -> Result<Vec<ExtractedValue>> {
         // Every name is checked first, so a bad one stores nothing at all.
         check_variables(found.iter().map(|f| &f.extractor))?;
-        if !(200..300).contains(&status) {
+        if !status.is_some_and(|s| (200..300).contains(&s)) {
             return Ok(found);
         }
         for item in &mut found {

@@ -96,12 +96,12 @@ fn index_json(response: &HttpResponse, cache: &JsonDocumentCache) -> Option<Docu
         .is_some_and(|ct| ct.contains("json"));
     match &response.body {
         ResponseBody::Text { text, .. } if says_json || looks_like_json(text) => {
-            cache.insert_text(text).ok()
+            cache.insert_answer_text(text, response.status).ok()
         }
         ResponseBody::File { .. } if says_json => response
             .body_bytes()
             .ok()
-            .and_then(|bytes| cache.insert_bytes(&bytes).ok()),
+            .and_then(|bytes| cache.insert_answer_bytes(&bytes, response.status).ok()),
         _ => None,
     }
 }

@@ -18,7 +18,8 @@ const TOKEN: &str = "tok-SECRET-9f8e7d";
 const FRESH: &str = "tok-FRESH-1a2b3c";
 
 /// Echoes the request back, token and all, and sets a cookie carrying it:
-/// the worst case for history.
+/// the worst case for history. A path ending in `/missing` gets the same
+/// JSON as a 404.
 async fn echo_server() -> SocketAddr {
     async fn echo(req: Request) -> axum::response::Response {
         let auth = crate::support::header(&req, "authorization");
@@ -28,6 +29,11 @@ async fn echo_server() -> SocketAddr {
         if req.uri().path().ends_with("/slow") {
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
+        let status = if req.uri().path().ends_with("/missing") {
+            axum::http::StatusCode::NOT_FOUND
+        } else {
+            axum::http::StatusCode::OK
+        };
         let uri = req.uri().to_string();
         let body = axum::body::to_bytes(req.into_body(), 1 << 20)
             .await
@@ -40,6 +46,7 @@ async fn echo_server() -> SocketAddr {
             "joinURL": "https://meet.example/j/1",
         });
         (
+            status,
             [
                 ("content-type", "application/json"),
                 ("set-cookie", "sid=cookie-SECRET-77"),
@@ -411,25 +418,25 @@ async fn saved_extractors_store_found_values_in_their_variables() {
         .unwrap();
 
     let cache = JsonDocumentCache::default();
-    let outcome = app
-        .send_for_viewer(
+    let cancel = CancellationToken::new();
+    let send = |request: RequestSpec| {
+        app.send_for_viewer(
             SendInput {
                 service: Some("echo".into()),
                 user: None,
-                request: saved.request.clone(),
+                request,
                 timeout_ms: None,
             },
             None,
             &cache,
-            &CancellationToken::new(),
+            &cancel,
         )
-        .await
-        .unwrap();
+    };
+    let outcome = send(saved.request.clone()).await.unwrap();
     let doc = outcome.document.expect("a JSON answer").id;
-    let status = outcome.response.status;
-    assert_eq!(status, 200);
+    assert_eq!(outcome.response.status, 200);
     let values = app
-        .extract(&cache, &doc, "echo", status, &saved.extractors)
+        .extract(&cache, &doc, "echo", &saved.extractors)
         .unwrap();
     assert_eq!(values[0].stored_as.as_deref(), Some("join"));
     assert_eq!(values[1].stored_as, None);
@@ -441,12 +448,25 @@ async fn saved_extractors_store_found_values_in_their_variables() {
     assert_eq!(value("join").unwrap(), "https://meet.example/j/1");
     assert_eq!(value("meeting_id").unwrap(), "kept-41");
 
-    // A failed answer stores nothing, as `--set` does.
+    // A failed answer stores nothing, as `--set` does: its status is the
+    // one kept with it, which no caller can override with a 2xx.
+    let missing = send(RequestSpec {
+        url: "/meetings/missing".into(),
+        ..saved.request.clone()
+    })
+    .await
+    .unwrap();
+    assert_eq!(missing.response.status, 404);
+    let missing = missing.document.expect("a JSON 404 answer").id;
     let on_error = app
-        .extract(&cache, &doc, "echo", 404, &[find("uri", "last_uri")])
+        .extract(&cache, &missing, "echo", &[find("joinURL", "last_join")])
         .unwrap();
+    assert_eq!(
+        on_error[0].value,
+        Some(serde_json::json!("https://meet.example/j/1"))
+    );
     assert_eq!(on_error[0].stored_as, None);
-    assert_eq!(value("last_uri").unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(value("last_join").unwrap_err().code(), ErrorCode::NotFound);
 
     // A bad name stores none of the values, not even the good ones.
     let err = app
@@ -454,7 +474,6 @@ async fn saved_extractors_store_found_values_in_their_variables() {
             &cache,
             &doc,
             "echo",
-            200,
             &[find("uri", "last_uri"), find("joinURL", "bad name")],
         )
         .unwrap_err();
