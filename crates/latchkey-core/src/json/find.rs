@@ -149,7 +149,7 @@ pub(super) enum Step<'a> {
 
 /// The path of a match, written out only when something matches: formatting
 /// every node's path would cost more than the search itself.
-fn path_of(trail: &[Step<'_>]) -> String {
+pub(super) fn path_of(trail: &[Step<'_>]) -> String {
     let mut path = String::from("$");
     for step in trail {
         match step {

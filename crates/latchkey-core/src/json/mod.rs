@@ -11,6 +11,7 @@ mod node;
 mod path;
 mod rows;
 mod search;
+mod text_match;
 
 pub use cache::{CacheLimits, ChildPage, DocumentInfo, JsonDocumentCache};
 pub use extract::{all_matches, capture_extractor, run_extractors};
