@@ -434,20 +434,39 @@ fn operation_picker_variables_and_a_chained_request() {
             vec![editor.arg()],
         );
         // Select all and type a new body (CodeMirror closes brackets and
-        // quotes as they are typed, then steps over them).
-        app.type_text(&editor, "\u{E009}a\u{E000}");
-        app.type_text(
-            &editor,
-            r#"{"a": "{{nope}}", "b": "{{subject}}", "subject": "{{sub"#,
-        );
-        let offered = app.wait_for_script(
-            &in_editor(
-                "[...r.querySelectorAll('.cm-tooltip-autocomplete li')].map(li => li.innerText)",
-            ),
-            vec![],
-            WAIT,
-            |v| v.as_array().is_some_and(|a| !a.is_empty()),
-        );
+        // quotes as they are typed, then steps over them); Enter takes the
+        // offered name. The list can close under a resize that settles
+        // late, and Enter then types a line break: type the body again.
+        let mut offered = serde_json::Value::Null;
+        let text = app
+            .wait_until(WAIT, || {
+                app.type_text(&editor, "\u{E009}a\u{E000}");
+                app.type_text(
+                    &editor,
+                    r#"{"a": "{{nope}}", "b": "{{subject}}", "subject": "{{sub"#,
+                );
+                offered = app.wait_for_script(
+                    &in_editor(
+                        "[...r.querySelectorAll('.cm-tooltip-autocomplete li')].map(li => li.innerText)",
+                    ),
+                    vec![],
+                    WAIT,
+                    |v| v.as_array().is_some_and(|a| !a.is_empty()),
+                );
+                app.save_screenshot(&screenshot_path(&format!("json-completion{suffix}")))
+                    .unwrap();
+                app.type_text(&editor, "\u{E007}");
+                std::thread::sleep(Duration::from_millis(200));
+                let text = app.execute(
+                    &in_editor("[...r.querySelectorAll('.cm-line')].map(l => l.textContent).join('\\n')"),
+                    vec![],
+                );
+                match text.as_str() {
+                    Some(t) if t.contains(r#""subject": "{{subject}}""#) => Ok(text.clone()),
+                    _ => Err(text),
+                }
+            })
+            .unwrap_or_else(|text| panic!("Enter did not complete the name: {text}"));
         assert!(
             offered[0]
                 .as_str()
@@ -471,18 +490,6 @@ fn operation_picker_variables_and_a_chained_request() {
         assert!(
             widths[1].as_f64().unwrap() <= widths[0].as_f64().unwrap() + 0.5,
             "the editor is wider than its box: {widths}"
-        );
-        app.save_screenshot(&screenshot_path(&format!("json-completion{suffix}")))
-            .unwrap();
-        app.type_text(&editor, "\u{E007}");
-        let text = app.wait_for_script(
-            &in_editor("[...r.querySelectorAll('.cm-line')].map(l => l.textContent).join('\\n')"),
-            vec![],
-            WAIT,
-            |v| {
-                v.as_str()
-                    .is_some_and(|t| t.contains(r#""subject": "{{subject}}""#))
-            },
         );
         assert!(
             !text.as_str().unwrap_or_default().contains("{{subject}}}}"),
