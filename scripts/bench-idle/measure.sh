@@ -34,6 +34,18 @@ pss_kb() {
   done
   echo "$sum"
 }
+# How the web process paints: WebKit reads WEBKIT_SKIA_ENABLE_CPU_RENDERING
+# from the environment it inherits.
+painting() {
+  local pid
+  for pid in "$@"; do
+    case "$(cat "/proc/$pid/comm" 2>/dev/null)" in WebKitWebProces*) ;; *) continue ;; esac
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'WEBKIT_SKIA_ENABLE_CPU_RENDERING=1'; then
+      echo CPU; else echo GL; fi
+    return
+  done
+  echo unknown
+}
 names() {
   local pid
   for pid in "$@"; do cat "/proc/$pid/comm" 2>/dev/null || true; done | sort | uniq -c |
@@ -116,7 +128,7 @@ measure() {
   t1="$(ticks "${pids[@]}")"
   kb="$(pss_kb "${pids[@]}")"
   import -window root "$shots/bench-idle-$name.png"
-  printf '  %s: %s\n' "$name" "$(names "${pids[@]}")" >&2
+  printf '  %s: %s; paints with %s\n' "$name" "$(names "${pids[@]}")" "$(painting "${pids[@]}")" >&2
   cleanup
   cpu="$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", 100 * d / hz / s }')"
   pss="$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')"
@@ -124,13 +136,23 @@ measure() {
 }
 
 export LATCHKEY_DATA_DIR="$work/data"
+# Fresh config and cache dirs for both apps (with-keyring.sh already gives a
+# throwaway XDG_DATA_HOME), so no saved window size (window-state plugin) or
+# WebKit cache from an earlier run counts.
+export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 printf 'bench-secret\n' | "$cli" service add demo \
   --authorize-url https://auth.example.com/authorize --token-url https://auth.example.com/token \
   --api-base-url https://api.example.com --client-id demo-client --client-secret-stdin >/dev/null
 "$cli" user add demo alice >/dev/null
 
 printf 'processes measured:\n' >&2
-measure bare "Bare window" "$bare"
+# Latchkey paints on the CPU when there is no GPU render node (it decides at
+# start); the bare window is given the same rule, so both paint alike.
+bare_env=()
+if [ -z "${WEBKIT_SKIA_ENABLE_CPU_RENDERING+set}" ] && ! compgen -G '/dev/dri/renderD*' >/dev/null; then
+  bare_env=(env WEBKIT_SKIA_ENABLE_CPU_RENDERING=1)
+fi
+measure bare "Bare window" "${bare_env[@]}" "$bare"
 bare_cpu="$cpu" bare_pss="$pss" bare_n="$procs"
 measure latchkey Latchkey "$app"
 app_cpu="$cpu" app_pss="$pss" app_n="$procs"

@@ -4,6 +4,8 @@
 mod api_commands;
 mod auth_commands;
 mod commands;
+#[cfg(target_os = "linux")]
+pub mod painting;
 mod request_commands;
 mod state;
 mod variable_commands;

@@ -12,7 +12,7 @@ use crate::oauth::{
 };
 use crate::oauth::{ServiceTokenState, SignOut};
 use crate::service::{Service, DEFAULT_REDIRECT_URI};
-use crate::store::{pending, services, users};
+use crate::store::{pending, services, users, CacheCheck};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -187,7 +187,7 @@ impl Latchkey {
         force_refresh: bool,
     ) -> Result<ValidToken> {
         let (svc, usr) = self.service_user(service, user)?;
-        self.access_token_of(&svc, &usr, force_refresh).await
+        self.access_token_of(&svc, &usr, force_refresh, None).await
     }
 
     /// [`Latchkey::access_token`] for a service and user already read (a
@@ -197,9 +197,10 @@ impl Latchkey {
         svc: &Service,
         usr: &User,
         force_refresh: bool,
+        checked: Option<CacheCheck>,
     ) -> Result<ValidToken> {
         let (token, changed) =
-            lifecycle::access_token(&self.oauth(), svc, usr, force_refresh).await?;
+            lifecycle::access_token(&self.oauth(), svc, usr, force_refresh, checked).await?;
         if let Some(u) = changed {
             self.auth.emit(AuthEvent {
                 service: svc.spec.slug.clone(),

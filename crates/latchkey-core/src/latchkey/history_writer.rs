@@ -1,13 +1,14 @@
 //! History off the request path: a send takes an id at once (so it can
 //! still answer with `history_id`) and hands its record to one writer
-//! thread, which seals and commits whatever has queued up in a single
-//! transaction (group commit). A crash can lose the rows of the last few
-//! milliseconds; credentials never go this way (they commit durably and
+//! thread, which seals and commits what arrives within a few milliseconds
+//! in a single transaction (group commit). A crash can lose the rows of the
+//! last few milliseconds; credentials never go this way (they commit durably and
 //! synchronously in the OAuth engine).
 //!
 //! Ids come from blocks reserved in the database (`store::history::
 //! reserve_ids`), so two processes writing history never pick the same id.
 
+use super::history_draft::HistoryDraft;
 use crate::error::Result;
 use crate::model::{HistoryLimits, NewHistory};
 use crate::store::{history, Store};
@@ -16,18 +17,24 @@ use std::ops::Range;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// Ids reserved at a time: one small write per this many sends.
 const ID_BLOCK: i64 = 256;
 /// Records committed in one transaction at most.
 const MAX_BATCH: usize = 512;
+/// How long the writer lets records gather before committing them together:
+/// each commit costs WAL writes and file locks whatever its size, so under
+/// load one commit per window instead of one per send. A crash loses at
+/// most this much history.
+const BATCH_WINDOW: Duration = Duration::from_millis(5);
 /// Rows written between background checkpoints: well below SQLite's
 /// automatic threshold (1000 pages), so a send's commit rarely does one.
 const CHECKPOINT_EVERY: usize = 200;
 
 pub(crate) struct Record {
     pub id: i64,
-    pub record: NewHistory,
+    pub draft: HistoryDraft,
     pub limits: HistoryLimits,
     pub vault: Arc<Vault>,
 }
@@ -129,15 +136,23 @@ fn run(store: &Store, jobs: &Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
         let mut records = Vec::new();
         let mut waiting = Vec::new();
-        let mut next = Some(first);
-        // Whatever queued while the last batch committed goes in this one.
-        while let Some(job) = next.take() {
-            match job {
-                Job::Write(r) => records.push(*r),
-                Job::Flush(done) => waiting.push(done),
-            }
-            if records.len() < MAX_BATCH {
-                next = jobs.try_recv().ok();
+        let take = |job: Job, records: &mut Vec<Record>, waiting: &mut Vec<Sender<()>>| match job {
+            Job::Write(r) => records.push(*r),
+            Job::Flush(done) => waiting.push(done),
+        };
+        let flushing = matches!(first, Job::Flush(_));
+        take(first, &mut records, &mut waiting);
+        // The sends of the next BATCH_WINDOW queue up without waking this
+        // thread (a blocked receiver is woken by every send; a sleeping one
+        // is not) and go in the same commit. A flush asked for meanwhile
+        // waits at most that long.
+        if !flushing {
+            std::thread::sleep(BATCH_WINDOW);
+        }
+        while let Ok(job) = jobs.try_recv() {
+            take(job, &mut records, &mut waiting);
+            if records.len() >= MAX_BATCH {
+                break;
             }
         }
         since_checkpoint += records.len();
@@ -155,38 +170,52 @@ fn run(store: &Store, jobs: &Receiver<Job>) {
     }
 }
 
-/// Seals each record, then inserts them all in one transaction; if that
-/// fails (one bad row), each goes in alone so the others are kept.
+/// A record redacted and sealed, ready to insert.
+struct Row {
+    id: i64,
+    record: NewHistory,
+    limits: HistoryLimits,
+    blob: Vec<u8>,
+}
+
+/// Redacts and seals each record, then inserts them all in one transaction;
+/// if that fails (one bad row), each goes in alone so the others are kept.
 fn commit(store: &Store, records: Vec<Record>) {
     if records.is_empty() {
         return;
     }
-    let sealed: Vec<(Record, Vec<u8>)> = records
+    let rows: Vec<Row> = records
         .into_iter()
         .map(|r| {
-            let blob = history::seal_record(r.id, &r.record, |purpose, bytes| {
+            let record = r.draft.redact(&r.limits);
+            let blob = history::seal_record(r.id, &record, |purpose, bytes| {
                 r.vault.seal_bytes(purpose, bytes)
             });
-            (r, blob)
+            Row {
+                id: r.id,
+                record,
+                limits: r.limits,
+                blob,
+            }
         })
         .collect();
-    let insert_all = |rows: &[(Record, Vec<u8>)]| {
+    let insert_all = |rows: &[Row]| {
         store.write(|tx| {
             let mut files = Vec::new();
-            for (r, blob) in rows {
-                history::insert_sealed(tx, r.id, &r.record, blob)?;
+            for row in rows {
+                history::insert_sealed(tx, row.id, &row.record, &row.blob)?;
             }
             // Pruned once per batch, to the limits of its newest send.
-            if let Some((last, _)) = rows.last() {
-                let newest = rows.iter().map(|(r, _)| r.id).max().unwrap_or(last.id);
+            if let Some(last) = rows.last() {
+                let newest = rows.iter().map(|r| r.id).max().unwrap_or(last.id);
                 files.extend(history::prune(tx, newest, &last.limits)?);
             }
             Ok(files)
         })
     };
-    let files = match insert_all(&sealed) {
+    let files = match insert_all(&rows) {
         Ok(files) => files,
-        Err(_) => sealed
+        Err(_) => rows
             .chunks(1)
             .filter_map(|one| insert_all(one).ok())
             .flatten()

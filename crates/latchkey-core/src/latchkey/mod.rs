@@ -6,6 +6,7 @@ mod api_access;
 mod auth;
 mod curl_as;
 mod extract;
+mod history_draft;
 mod history_writer;
 mod key_file;
 mod logins;

@@ -1,21 +1,21 @@
 //! Sending requests, history and saved requests on [`Latchkey`].
 
+use super::history_draft::{Answer, HistoryDraft, Outcome};
 use super::history_writer::Record;
 use super::Latchkey;
 use crate::error::{Error, Result};
 use crate::http::execute::{auth_source, exchange, AuthArg, Exchange};
-use crate::http::redact::Redactor;
 use crate::http::ReportProgress;
 use crate::http::{
     validate_saved, AuthPlacement, CancellationToken, HistoryEntry, HistoryFilter, HistoryLimits,
-    HistoryPage, HistorySource, HttpClient, HttpResponse, PreparedRequest, Received, RequestSpec,
-    SavedRequest, SavedRequestInput, SendOptions, TokenProvider,
+    HistoryPage, HistorySource, HttpClient, HttpResponse, Received, RequestSpec, SavedRequest,
+    SavedRequestInput, SendOptions, TokenProvider,
 };
-use crate::model::NewHistory;
+use crate::model::Secret;
 use crate::model::TokenPlacement;
 use crate::model::User;
 use crate::service::{Service, TokenOrigins};
-use crate::store::{history, meta, saved_requests, services, users};
+use crate::store::{history, meta, saved_requests, services, users, CacheCheck};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use ts_rs::TS;
@@ -57,6 +57,8 @@ pub(super) struct SendContext {
     pub service: Option<Service>,
     pub user: Option<User>,
     pub limits: HistoryLimits,
+    /// The send's one check of the read cache; its later reads use it.
+    pub checked: CacheCheck,
 }
 
 impl Latchkey {
@@ -72,7 +74,9 @@ impl Latchkey {
             send.service.as_deref().unwrap_or("\0"),
             send.user.as_deref().unwrap_or("\0")
         );
-        self.store.read_cached(&key, |conn| {
+        // The one look at the database for changes this send makes.
+        let checked = self.store.check_cache()?;
+        let (service, user, limits) = self.store.read_cached_as_of(checked, &key, |conn| {
             let service = match send.service.as_deref() {
                 Some(slug) => Some(services::get(conn, slug)?),
                 None => None,
@@ -85,11 +89,13 @@ impl Latchkey {
                 _ => None,
             };
             let limits = parse_limits(meta::get(conn, HISTORY_LIMITS_KEY)?);
-            Ok(SendContext {
-                service,
-                user,
-                limits,
-            })
+            Ok((service, user, limits))
+        })?;
+        Ok(SendContext {
+            service,
+            user,
+            limits,
+            checked,
         })
     }
 
@@ -201,55 +207,78 @@ impl Latchkey {
             cancel,
         )
         .await;
-        let limits = &context.limits;
-        let names: Vec<&str> = token_names.iter().map(String::as_str).collect();
-        let mut redactor = Redactor::new(&tokens, &names)
-            .learn_from(&expanded.request, &prepared.url)
-            .with_marked_secrets(&variable_secrets);
-        // Every secret Latchkey knows for this service, and the new tokens
-        // an answer carries (a token endpoint called through the builder).
-        if let Some(service) = service.filter(|s| s.has_client_secret) {
-            let slug = &service.spec.slug;
-            let secret = self.store.cached(&format!("client_secret\0{slug}"), || {
-                self.client_secret(slug)
-            });
-            if let Ok(Some(secret)) = secret {
-                redactor = redactor.with_secrets(&[secret]);
-            }
-        }
-        if let Ok(response) = &result {
-            redactor = redactor.learn_from_answer(&String::from_utf8_lossy(&response.head));
-            for header in &response.headers {
-                redactor =
-                    redactor.learn_from_answer(&format!("{}: {}", header.name, header.value));
-            }
-        }
-        let record = history_record(
-            &redactor,
-            send,
-            &prepared,
-            service.map(|s| s.id),
-            context.user.as_ref().map(|u| u.id),
-            &result,
-            limits,
-        );
         // History must never cost the send its answer: with no keyring to
-        // seal it with (or no id), it is dropped. The row is committed by
-        // the history writer, off the request path.
-        let history_id = self.vault().ok().and_then(|vault| {
-            let id = self.history.next_id().ok()?;
-            self.history.submit(Record {
-                id,
-                record,
-                limits: *limits,
-                vault,
-            });
-            Some(id)
-        });
+        // seal it with (or no id), it is dropped. The record is redacted,
+        // sealed and committed by the history writer, off the request path.
+        let mut result = result;
+        let vault = self.vault().ok();
+        let id = vault.as_ref().and_then(|_| self.history.next_id().ok());
+        let history_id = match (vault, id) {
+            (Some(vault), Some(id)) => {
+                let outcome = match &mut result {
+                    Ok(response) => Outcome::Answered(Answer {
+                        status: response.status,
+                        reason: response.reason.clone(),
+                        timings: response.timings,
+                        size: response.size,
+                        headers: response.headers.clone(),
+                        content_type: response.content_type.clone(),
+                        // Kept only for history.
+                        head: std::mem::take(&mut response.head),
+                        file: match &response.body {
+                            crate::http::ResponseBody::File { path, .. } => Some(path.clone()),
+                            _ => None,
+                        },
+                    }),
+                    Err(err) => Outcome::Failed {
+                        message: err.to_string(),
+                        code: serde_json::to_value(err.code())
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from)),
+                    },
+                };
+                let draft = HistoryDraft {
+                    tokens,
+                    token_names: token_names.to_vec(),
+                    expanded: expanded.request,
+                    written: send.request.clone(),
+                    method: prepared.method.as_str().to_string(),
+                    url: prepared.url,
+                    marked_secrets: variable_secrets,
+                    known_secrets: self.known_secrets(service, context.checked),
+                    source: send.source,
+                    service_id: service.map(|s| s.id),
+                    user_id: context.user.as_ref().map(|u| u.id),
+                    outcome,
+                };
+                self.history.submit(Record {
+                    id,
+                    draft,
+                    limits: context.limits,
+                    vault,
+                });
+                Some(id)
+            }
+            _ => None,
+        };
         result.map(|response| Sent {
             response,
             history_id,
         })
+    }
+
+    /// The service's client secret, for history to scrub wherever it appears.
+    fn known_secrets(&self, service: Option<&Service>, checked: CacheCheck) -> Vec<Secret> {
+        let Some(service) = service.filter(|s| s.has_client_secret) else {
+            return Vec::new();
+        };
+        let slug = &service.spec.slug;
+        let secret = self
+            .store
+            .cached_as_of(checked, &format!("client_secret\0{slug}"), || {
+                self.client_secret(slug)
+            });
+        secret.ok().flatten().into_iter().collect()
     }
 
     pub fn history_limits(&self) -> Result<HistoryLimits> {
@@ -401,75 +430,4 @@ fn remove_files(files: &[String]) {
     for file in files {
         let _ = std::fs::remove_file(file);
     }
-}
-
-/// The redacted record of one send.
-fn history_record(
-    redactor: &Redactor,
-    send: &SendRequest,
-    prepared: &PreparedRequest,
-    service_id: Option<i64>,
-    user_id: Option<i64>,
-    result: &Result<HttpResponse>,
-    limits: &HistoryLimits,
-) -> NewHistory {
-    let mut record = NewHistory {
-        service_id,
-        user_id,
-        source: send.source,
-        // As validated and sent (`GET` for a typed `get`).
-        method: prepared.method.as_str().to_string(),
-        url: redactor.url(prepared.url.as_str()),
-        request: redactor.spec(&send.request),
-        status: None,
-        reason: None,
-        duration_ms: None,
-        ttfb_ms: None,
-        response_size: None,
-        response_headers: Vec::new(),
-        response_content_type: None,
-        response_body: None,
-        response_truncated: false,
-        response_file: None,
-        error: None,
-        error_code: None,
-    };
-    match result {
-        Ok(response) => {
-            let cap = (limits.max_body_bytes as usize).min(response.head.len());
-            let head = &response.head[..cap];
-            let complete = response.size == head.len() as u64;
-            // A complete JSON body gets its secret-named keys redacted too.
-            let body = match std::str::from_utf8(head) {
-                Ok(text) if complete => redactor.body_text(text).into_bytes(),
-                // Cut short: no JSON parse, but names still find values.
-                Ok(text) => redactor.text(text).into_bytes(),
-                // Cut inside a character: the text before it.
-                Err(e) if e.valid_up_to() + 4 > head.len() => redactor
-                    .text(&String::from_utf8_lossy(&head[..e.valid_up_to()]))
-                    .into_bytes(),
-                Err(_) => redactor.scrub_bytes(head),
-            };
-            record.status = Some(response.status);
-            record.reason = Some(response.reason.clone());
-            record.duration_ms = i64::try_from(response.timings.total_ms).ok();
-            record.ttfb_ms = i64::try_from(response.timings.ttfb_ms).ok();
-            record.response_size = i64::try_from(response.size).ok();
-            record.response_headers = redactor.headers(&response.headers);
-            record.response_content_type = response.content_type.clone();
-            record.response_body = Some(body);
-            record.response_truncated = !complete;
-            record.response_file = match &response.body {
-                crate::http::ResponseBody::File { path, .. } => Some(path.clone()),
-                _ => None,
-            };
-        }
-        Err(err) => {
-            record.error = Some(redactor.text(&err.to_string()));
-            record.error_code = serde_json::to_value(err.code())
-                .ok()
-                .and_then(|v| v.as_str().map(String::from));
-        }
-    }
-    record
 }

@@ -10,19 +10,22 @@ use crate::model::Secret;
 use crate::model::User;
 use crate::oauth::lifecycle;
 use crate::service::Service;
+use crate::store::CacheCheck;
 
 /// A user's OAuth tokens as the HTTP engine's token source.
 struct UserTokens<'a> {
     app: &'a Latchkey,
     service: &'a Service,
     user: &'a User,
+    /// The send's check of the read cache.
+    checked: CacheCheck,
 }
 
 impl TokenProvider for UserTokens<'_> {
     async fn token(&self, force_refresh: bool) -> Result<Secret> {
         let valid = self
             .app
-            .access_token_of(self.service, self.user, force_refresh)
+            .access_token_of(self.service, self.user, force_refresh, Some(self.checked))
             .await?;
         Ok(valid.access_token)
     }
@@ -88,6 +91,7 @@ impl Latchkey {
                     app: self,
                     service,
                     user,
+                    checked: context.checked,
                 };
                 self.send_with_tokens_in(&context, send, placement, &tokens, cancel)
                     .await

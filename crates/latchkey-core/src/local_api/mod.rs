@@ -24,6 +24,7 @@ pub use settings::{start_enabled, LocalApiStatus, RevealedApiKey};
 use crate::error::{Error, Result};
 use crate::http::CancellationToken;
 use crate::latchkey::Latchkey;
+use axum::serve::ListenerExt;
 use state::ApiState;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -106,7 +107,12 @@ impl Server {
             shutdown.await;
             state.cancel.cancel();
         };
-        let result = axum::serve(self.listener, app)
+        // Answers go out as soon as they are written: without TCP_NODELAY a
+        // keep-alive client's next request waits on Nagle's algorithm.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let result = axum::serve(listener, app)
             .with_graceful_shutdown(stopping)
             .await
             .map_err(Error::io("the local API stopped"));

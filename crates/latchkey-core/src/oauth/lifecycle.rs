@@ -12,7 +12,7 @@ use super::Context;
 use crate::error::{Error, Result};
 use crate::model::{User, UserStatus};
 use crate::service::Service;
-use crate::store::{credentials, now_ms, users};
+use crate::store::{credentials, now_ms, users, CacheCheck};
 use oauth2::RefreshToken;
 
 /// What was read: the token set and its write stamp (`None`: no tokens).
@@ -23,14 +23,18 @@ fn read(app: &Context<'_>, user_id: i64) -> Result<Snapshot> {
     open(app, user_id, row)
 }
 
-/// [`read`] through the store's read cache: the first look of a send.
-fn read_cached(app: &Context<'_>, user_id: i64) -> Result<Snapshot> {
-    let row = app
-        .store()
-        .read_cached(&format!("credentials\0{user_id}"), |conn| {
-            credentials::get(conn, user_id)
-        })?;
-    open(app, user_id, row)
+/// [`read`] through the store's read cache, opened: the first look of a
+/// send, as fresh as the send's own check of the cache when it gives one.
+fn read_cached(app: &Context<'_>, user_id: i64, checked: Option<CacheCheck>) -> Result<Snapshot> {
+    let key = format!("credentials\0{user_id}");
+    let load = || {
+        let row = app.store().read(|conn| credentials::get(conn, user_id))?;
+        open(app, user_id, row)
+    };
+    match checked {
+        Some(checked) => app.store().cached_as_of(checked, &key, load),
+        None => app.store().cached(&key, load),
+    }
 }
 
 fn open(
@@ -56,9 +60,10 @@ pub async fn access_token(
     service: &Service,
     user: &User,
     force: bool,
+    checked: Option<CacheCheck>,
 ) -> Result<(ValidToken, Option<User>)> {
     let skew = i64::try_from(app.auth().settings().refresh_skew.as_millis()).unwrap_or(0);
-    let first = read_cached(app, user.id)?;
+    let first = read_cached(app, user.id, checked)?;
     let first_stamp = first.as_ref().map(|(_, s)| *s);
     // Satisfied without a refresh: fresh enough, or (when forced) already
     // refreshed by someone else since this call started.

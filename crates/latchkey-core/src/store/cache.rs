@@ -11,7 +11,18 @@ use rusqlite::{Connection, OpenFlags};
 use std::any::Any;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
+
+/// Tells apart the cache's contents between clears, across re-opens too.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+
+/// The cache as checked against the database at one moment: reads made
+/// with it skip their own check while nothing was cleared since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheCheck {
+    generation: u64,
+}
 
 pub(super) struct ReadCache {
     inner: Mutex<Option<Inner>>,
@@ -21,6 +32,7 @@ struct Inner {
     conn: Connection,
     version: i64,
     counter: i64,
+    generation: u64,
     entries: HashMap<String, Box<dyn Any + Send>>,
 }
 
@@ -36,12 +48,35 @@ impl ReadCache {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The value under `key` as of the last commit, computed by `load` (on
-    /// a snapshot at least as new as the counter checked) when missing.
+    /// Checks the database for commits since the last look (dropping the
+    /// entries when the cached tables changed).
+    pub fn check(&self, path: &Path) -> Result<CacheCheck> {
+        let mut guard = self.lock();
+        if guard.is_none() {
+            *guard = Some(Inner::open(path)?);
+        }
+        let Some(inner) = guard.as_mut() else {
+            return Ok(CacheCheck { generation: 0 });
+        };
+        if inner.refresh().is_err() {
+            // Unsure what changed: forget everything; reads with this check
+            // (generation 0 matches none) look for themselves.
+            *guard = None;
+            return Ok(CacheCheck { generation: 0 });
+        }
+        Ok(CacheCheck {
+            generation: inner.generation,
+        })
+    }
+
+    /// The value under `key` as of the last commit (or as of `checked`, when
+    /// nothing was dropped since), computed by `load` (on a snapshot at
+    /// least as new as the counter checked) when missing.
     pub fn get<T: Clone + Send + 'static>(
         &self,
         path: &Path,
         key: &str,
+        checked: Option<CacheCheck>,
         load: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
         let mut guard = self.lock();
@@ -51,7 +86,8 @@ impl ReadCache {
         let Some(inner) = guard.as_mut() else {
             return load();
         };
-        if inner.refresh().is_err() {
+        let fresh = checked.is_some_and(|c| c.generation == inner.generation);
+        if !fresh && inner.refresh().is_err() {
             // Unsure what changed: forget everything and read afresh.
             *guard = None;
             drop(guard);
@@ -84,6 +120,7 @@ impl Inner {
             conn,
             version,
             counter,
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
             entries: HashMap::new(),
         })
     }
@@ -99,6 +136,7 @@ impl Inner {
         if counter != self.counter {
             self.entries.clear();
             self.counter = counter;
+            self.generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
         }
         self.version = version;
         Ok(())

@@ -1,5 +1,6 @@
 //! Opening the database file with the pragmas every connection needs.
 
+pub use super::cache::CacheCheck;
 use super::cache::ReadCache;
 use super::{meta, migrations};
 use crate::error::{Error, Result};
@@ -186,7 +187,7 @@ impl Store {
         key: &str,
         f: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
-        self.cache.get(&self.path, key, || self.read(f))
+        self.cache.get(&self.path, key, None, || self.read(f))
     }
 
     /// Like [`Store::read_cached`] for a value derived from such reads
@@ -196,7 +197,34 @@ impl Store {
         key: &str,
         load: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
-        self.cache.get(&self.path, key, load)
+        self.cache.get(&self.path, key, None, load)
+    }
+
+    /// Checks the read cache against the database once, for the reads of
+    /// one send ([`Store::read_cached_as_of`], [`Store::cached_as_of`]).
+    pub fn check_cache(&self) -> Result<CacheCheck> {
+        self.cache.check(&self.path)
+    }
+
+    /// [`Store::read_cached`] as fresh as `checked`, without a check of its own.
+    pub fn read_cached_as_of<T: Clone + Send + 'static>(
+        &self,
+        checked: CacheCheck,
+        key: &str,
+        f: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        self.cache
+            .get(&self.path, key, Some(checked), || self.read(f))
+    }
+
+    /// [`Store::cached`] as fresh as `checked`, without a check of its own.
+    pub fn cached_as_of<T: Clone + Send + 'static>(
+        &self,
+        checked: CacheCheck,
+        key: &str,
+        load: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        self.cache.get(&self.path, key, Some(checked), load)
     }
 
     /// Runs `f` in a short write transaction: all of it commits, or none.
@@ -285,6 +313,41 @@ mod tests {
         store
             .read(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?))
             .unwrap()
+    }
+
+    #[test]
+    fn reads_with_a_check_see_what_was_committed_before_it() {
+        let (tmp, store) = store();
+        let counter = |checked: CacheCheck| {
+            store
+                .read_cached_as_of(checked, "counter", |c| {
+                    let sql = "SELECT value FROM change_counter WHERE id = 1";
+                    Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))?)
+                })
+                .unwrap()
+        };
+        let first = store.check_cache().unwrap();
+        let before = counter(first);
+        // Another process commits a change to a cached table.
+        let other = rusqlite::Connection::open(tmp.path().join(DATABASE_FILE)).unwrap();
+        other
+            .execute(
+                "UPDATE change_counter SET value = value + 1 WHERE id = 1",
+                [],
+            )
+            .unwrap();
+        // The send that checked before it keeps its view; the next send's
+        // check sees the commit.
+        assert_eq!(counter(first), before);
+        let second = store.check_cache().unwrap();
+        assert_ne!(first, second);
+        assert_eq!(counter(second), before + 1);
+        // A check from before the entries were dropped looks for itself.
+        assert_eq!(counter(first), before + 1);
+        assert_eq!(
+            store.read_cached("counter", |_| Ok(0_i64)).unwrap(),
+            before + 1
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod users;
 pub mod variables;
 pub mod watch;
 
-pub use connection::{Store, DATABASE_FILE};
+pub use connection::{CacheCheck, Store, DATABASE_FILE};
 
 /// Now, as unix milliseconds: the one timestamp format of the database.
 pub fn now_ms() -> i64 {
