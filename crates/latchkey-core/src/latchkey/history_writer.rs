@@ -106,13 +106,14 @@ impl HistoryWriter {
     pub fn flush(&self) {
         let done = {
             let queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-            let Some((tx, _)) = queue.as_ref() else {
+            let Some((tx, handle)) = queue.as_ref() else {
                 return;
             };
             let (done_tx, done) = mpsc::channel();
             if tx.send(Job::Flush(done_tx)).is_err() {
                 return;
             }
+            handle.thread().unpark();
             done
         };
         let _ = done.recv();
@@ -125,6 +126,8 @@ impl Drop for HistoryWriter {
         let taken = self.queue.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some((tx, handle)) = taken {
             drop(tx);
+            // Ends the batch window now: the queue is committed without delay.
+            handle.thread().unpark();
             let _ = handle.join();
         }
     }
@@ -143,11 +146,12 @@ fn run(store: &Store, jobs: &Receiver<Job>) {
         let flushing = matches!(first, Job::Flush(_));
         take(first, &mut records, &mut waiting);
         // The sends of the next BATCH_WINDOW queue up without waking this
-        // thread (a blocked receiver is woken by every send; a sleeping one
-        // is not) and go in the same commit. A flush asked for meanwhile
-        // waits at most that long.
+        // thread (a receiver blocked on the channel is woken by every send;
+        // a parked thread is not) and go in the same commit. A flush or the
+        // writer's end unparks it at once; an early wake-up only makes a
+        // smaller batch.
         if !flushing {
-            std::thread::sleep(BATCH_WINDOW);
+            std::thread::park_timeout(BATCH_WINDOW);
         }
         while let Ok(job) = jobs.try_recv() {
             take(job, &mut records, &mut waiting);
