@@ -4,9 +4,10 @@
 //! secret-name pattern over them, which for a small answer costs more than
 //! the send's own work; the send only hands over what it already has.
 
+use crate::error::Result;
 use crate::http::redact::Redactor;
-use crate::http::{HistoryLimits, HistorySource, Timings};
-use crate::model::{NewHistory, Param, RequestSpec, Secret};
+use crate::http::{HistoryLimits, HistorySource, HttpResponse, Timings};
+use crate::model::{NewHistory, Param, RequestSpec, ResponseBody, Secret};
 
 pub(crate) struct HistoryDraft {
     /// Every token that went out, and the names they were placed under.
@@ -34,6 +35,34 @@ pub(crate) enum Outcome {
         message: String,
         code: Option<String>,
     },
+}
+
+impl Outcome {
+    /// What history needs of a send's result; the answer's first bytes are
+    /// moved out, as nothing but history reads them.
+    pub fn take_from(result: &mut Result<HttpResponse>) -> Outcome {
+        match result {
+            Ok(response) => Outcome::Answered(Answer {
+                status: response.status,
+                reason: response.reason.clone(),
+                timings: response.timings,
+                size: response.size,
+                headers: response.headers.clone(),
+                content_type: response.content_type.clone(),
+                head: std::mem::take(&mut response.head),
+                file: match &response.body {
+                    ResponseBody::File { path, .. } => Some(path.clone()),
+                    _ => None,
+                },
+            }),
+            Err(err) => Outcome::Failed {
+                message: err.to_string(),
+                code: serde_json::to_value(err.code())
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from)),
+            },
+        }
+    }
 }
 
 pub(crate) struct Answer {

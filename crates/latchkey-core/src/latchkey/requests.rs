@@ -1,6 +1,6 @@
 //! Sending requests, history and saved requests on [`Latchkey`].
 
-use super::history_draft::{Answer, HistoryDraft, Outcome};
+use super::history_draft::{HistoryDraft, Outcome};
 use super::history_writer::Record;
 use super::Latchkey;
 use crate::error::{Error, Result};
@@ -215,28 +215,7 @@ impl Latchkey {
         let id = vault.as_ref().and_then(|_| self.history.next_id().ok());
         let history_id = match (vault, id) {
             (Some(vault), Some(id)) => {
-                let outcome = match &mut result {
-                    Ok(response) => Outcome::Answered(Answer {
-                        status: response.status,
-                        reason: response.reason.clone(),
-                        timings: response.timings,
-                        size: response.size,
-                        headers: response.headers.clone(),
-                        content_type: response.content_type.clone(),
-                        // Kept only for history.
-                        head: std::mem::take(&mut response.head),
-                        file: match &response.body {
-                            crate::http::ResponseBody::File { path, .. } => Some(path.clone()),
-                            _ => None,
-                        },
-                    }),
-                    Err(err) => Outcome::Failed {
-                        message: err.to_string(),
-                        code: serde_json::to_value(err.code())
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from)),
-                    },
-                };
+                let outcome = Outcome::take_from(&mut result);
                 let draft = HistoryDraft {
                     tokens,
                     token_names: token_names.to_vec(),
