@@ -16,6 +16,7 @@ mod problem;
 pub mod router;
 mod settings;
 mod state;
+mod workers;
 
 pub use crate::latchkey::{ApiKeyStatus, LocalApiSettings, DEFAULT_PORT};
 pub use problem::{Problem, PROBLEM_CONTENT_TYPE};
@@ -24,7 +25,6 @@ pub use settings::{start_enabled, LocalApiStatus, RevealedApiKey};
 use crate::error::{Error, Result};
 use crate::http::CancellationToken;
 use crate::latchkey::Latchkey;
-use axum::serve::ListenerExt;
 use state::ApiState;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -98,25 +98,32 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Serves until `shutdown` completes; then in-flight sends are cancelled
-    /// and waiting logins stopped.
+    /// Serves on its own threads ([`workers`]) until `shutdown` completes;
+    /// then in-flight sends are cancelled and waiting logins stopped.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
-        let state = Arc::clone(&self.state);
+        let listener = self.listener.into_std().map_err(Error::io(
+            "cannot hand the local API's socket to its threads",
+        ))?;
         let app = router::router(Arc::clone(&self.state));
-        let stopping = async move {
-            shutdown.await;
-            state.cancel.cancel();
+        let stop = CancellationToken::new();
+        let (ends, mut ended) = tokio::sync::mpsc::unbounded_channel();
+        let started = workers::start(listener, &app, workers::count(), &stop, &ends);
+        drop(ends);
+        // A thread that ends early (its socket failed) stops the others.
+        let mut result = match started {
+            Ok(()) => tokio::select! {
+                () = shutdown => Ok(()),
+                Some(end) = ended.recv() => end,
+            },
+            Err(err) => Err(err),
         };
-        // Answers go out as soon as they are written: without TCP_NODELAY a
-        // keep-alive client's next request waits on Nagle's algorithm.
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let result = axum::serve(listener, app)
-            .with_graceful_shutdown(stopping)
-            .await
-            .map_err(Error::io("the local API stopped"));
         self.state.cancel.cancel();
+        stop.cancel();
+        while let Some(end) = ended.recv().await {
+            if result.is_ok() {
+                result = end;
+            }
+        }
         result
     }
 
