@@ -10,7 +10,7 @@
 use super::Latchkey;
 use crate::error::{Error, Result};
 use crate::model::Secret;
-use crate::store::{meta, now_ms};
+use crate::store::{meta, now_ms, CacheCheck};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -87,14 +87,21 @@ impl Latchkey {
 
     /// Whether `presented` is the current key. False when none is set.
     pub fn verify_api_key(&self, presented: &str) -> Result<bool> {
+        Ok(self.verify_api_key_checked(presented)?.0)
+    }
+
+    /// [`Latchkey::verify_api_key`], and the check of the read cache it
+    /// made: the local API's request that follows reads as of it.
+    pub(crate) fn verify_api_key_checked(&self, presented: &str) -> Result<(bool, CacheCheck)> {
+        let checked = self.store().check_cache()?;
         let stored = self
             .store()
-            .read_cached("api_key_hash", |conn| meta::get(conn, HASH_KEY))?;
+            .read_cached_as_of(checked, "api_key_hash", |conn| meta::get(conn, HASH_KEY))?;
         let Some(stored) = stored else {
-            return Ok(false);
+            return Ok((false, checked));
         };
         let given = hash_hex(presented);
-        Ok(given.as_bytes().ct_eq(stored.as_bytes()).into())
+        Ok((given.as_bytes().ct_eq(stored.as_bytes()).into(), checked))
     }
 }
 

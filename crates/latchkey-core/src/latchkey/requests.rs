@@ -68,14 +68,23 @@ impl Latchkey {
         self.progress.subscribe()
     }
 
-    pub(super) fn send_context(&self, send: &SendRequest) -> Result<SendContext> {
+    /// `checked`: a check of the read cache made when the send was asked
+    /// for (the local API's key check); `None` checks now.
+    pub(super) fn send_context(
+        &self,
+        send: &SendRequest,
+        checked: Option<CacheCheck>,
+    ) -> Result<SendContext> {
         let key = format!(
             "send_context\0{}\0{}",
             send.service.as_deref().unwrap_or("\0"),
             send.user.as_deref().unwrap_or("\0")
         );
         // The one look at the database for changes this send makes.
-        let checked = self.store.check_cache()?;
+        let checked = match checked {
+            Some(checked) => checked,
+            None => self.store.check_cache()?,
+        };
         let (service, user, limits) = self.store.read_cached_as_of(checked, &key, |conn| {
             let service = match send.service.as_deref() {
                 Some(slug) => Some(services::get(conn, slug)?),
@@ -106,7 +115,7 @@ impl Latchkey {
         auth: Option<AuthPlacement>,
         cancel: &CancellationToken,
     ) -> Result<Sent> {
-        let context = self.send_context(send)?;
+        let context = self.send_context(send, None)?;
         self.send_request_in(&context, send, auth, cancel).await
     }
 
@@ -136,7 +145,7 @@ impl Latchkey {
         tokens: &P,
         cancel: &CancellationToken,
     ) -> Result<Sent> {
-        let context = self.send_context(send)?;
+        let context = self.send_context(send, None)?;
         self.send_with_tokens_in(&context, send, placement, tokens, cancel)
             .await
     }

@@ -74,9 +74,20 @@ impl Latchkey {
     /// and with no token when there is no service,
     /// no user, or the service needs none. Records it in history.
     pub async fn send(&self, send: &SendRequest, cancel: &CancellationToken) -> Result<Sent> {
+        self.send_as_of(send, None, cancel).await
+    }
+
+    /// [`Latchkey::send`] reading as of `checked`, a check of the read cache
+    /// made when the send was asked for; `None` checks now.
+    pub(crate) async fn send_as_of(
+        &self,
+        send: &SendRequest,
+        checked: Option<CacheCheck>,
+        cancel: &CancellationToken,
+    ) -> Result<Sent> {
         // Service, user and history limits in one read; the token source
         // below reuses them instead of reading them again.
-        let context = self.send_context(send)?;
+        let context = self.send_context(send, checked)?;
         let Some(service) = context.service.as_ref() else {
             return self.send_request_in(&context, send, None, cancel).await;
         };

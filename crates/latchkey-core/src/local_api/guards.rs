@@ -5,6 +5,7 @@
 use super::problem::Problem;
 use super::state::ApiState;
 use super::MAX_BODY_BYTES;
+use crate::store::CacheCheck;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -14,19 +15,25 @@ use std::sync::Arc;
 /// The one route open without a key: liveness only, it reveals nothing.
 pub const OPEN_PATH: &str = "/v1/health";
 
-pub async fn guard(State(state): State<Arc<ApiState>>, req: Request, next: Next) -> Response {
+pub async fn guard(State(state): State<Arc<ApiState>>, mut req: Request, next: Next) -> Response {
     let checked = check_host(req.headers(), state.port)
         .and_then(|()| check_browser(req.headers()))
         .and_then(|()| {
             if req.uri().path() == OPEN_PATH {
-                Ok(())
+                Ok(None)
             } else {
-                check_key(&state, req.headers())
+                check_key(&state, req.headers()).map(Some)
             }
         })
-        .and_then(|()| check_length(req.headers()));
+        .and_then(|fresh| check_length(req.headers()).map(|()| fresh));
     let mut response = match checked {
-        Ok(()) => next.run(req).await,
+        Ok(fresh) => {
+            // The key's check of the read cache, for a send to read as of.
+            if let Some(fresh) = fresh {
+                req.extensions_mut().insert(fresh);
+            }
+            next.run(req).await
+        }
         Err(problem) => problem.into_response(),
     };
     let too_large = response.status() == StatusCode::PAYLOAD_TOO_LARGE;
@@ -93,7 +100,12 @@ pub fn check_browser(headers: &HeaderMap) -> Result<(), Problem> {
     Ok(())
 }
 
-fn check_key(state: &ApiState, headers: &HeaderMap) -> Result<(), Problem> {
+/// The read cache as the key's check saw it: the request began then, so
+/// what it reads may be as fresh as that and no fresher.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckedAtArrival(pub CacheCheck);
+
+fn check_key(state: &ApiState, headers: &HeaderMap) -> Result<CheckedAtArrival, Problem> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(Problem::unauthorized(
             "send the API key as `Authorization: Bearer <key>` (`latchkey api-key rotate` makes a new one)",
@@ -112,9 +124,9 @@ fn check_key(state: &ApiState, headers: &HeaderMap) -> Result<(), Problem> {
             true,
         ));
     };
-    match state.app.verify_api_key(key) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(Problem::unauthorized(
+    match state.app.verify_api_key_checked(key) {
+        Ok((true, checked)) => Ok(CheckedAtArrival(checked)),
+        Ok((false, _)) => Err(Problem::unauthorized(
             "the API key is wrong or was rotated: use the current key (`latchkey api-key rotate` makes a new one)",
             true,
         )),

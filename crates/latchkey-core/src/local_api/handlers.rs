@@ -1,6 +1,7 @@
 //! The endpoints: each parses, calls one core function and shapes the answer.
 
 use super::extract::ApiJson;
+use super::guards::CheckedAtArrival;
 use super::problem::Problem;
 use super::state::ApiState;
 use crate::error::{Error, FieldError};
@@ -14,6 +15,7 @@ use crate::model::Param;
 use crate::model::UserStatus;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::Extension;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -199,6 +201,7 @@ pub struct CallOutput {
 pub async fn call(
     State(state): State<Arc<ApiState>>,
     Path((service, user)): Path<(String, String)>,
+    arrival: Option<Extension<CheckedAtArrival>>,
     ApiJson(input): ApiJson<CallInput>,
 ) -> Answer<CallOutput> {
     if input.find.is_some() && input.path.is_some() {
@@ -227,7 +230,8 @@ pub async fn call(
     };
     let cancel = state.cancel.child_token();
     let slug = send.service.clone();
-    let sent = state.app.send(&send, &cancel).await?;
+    let checked = arrival.map(|Extension(CheckedAtArrival(checked))| checked);
+    let sent = state.app.send_as_of(&send, checked, &cancel).await?;
     let response = sent.response;
     let (body, body_base64) = render_body(&response);
     let set = if captures.is_empty() || !(200..300).contains(&response.status) {
