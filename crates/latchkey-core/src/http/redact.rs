@@ -28,8 +28,24 @@ const HEADER_WORDS: &[&str] = &[
 
 /// Whether a header is named like one that carries a credential.
 pub fn is_sensitive_header(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    HEADER_WORDS.iter().any(|w| n.contains(w)) || is_sensitive_name(name)
+    let n = name.trim();
+    HEADER_WORDS.iter().any(|w| contains_folded(n, w)) || is_sensitive_name(name)
+}
+
+/// Whether `word` (lower-case ASCII, `_` for `_` or `-`) occurs in `name`,
+/// ignoring ASCII case: the names of every header, parameter and JSON key
+/// of every send pass here, so nothing is allocated.
+fn contains_folded(name: &str, word: &str) -> bool {
+    let (name, word) = (name.as_bytes(), word.as_bytes());
+    name.windows(word.len()).any(|w| equal_folded(w, word))
+}
+
+fn equal_folded(name: &[u8], word: &[u8]) -> bool {
+    name.len() == word.len()
+        && name
+            .iter()
+            .zip(word)
+            .all(|(n, w)| n.to_ascii_lowercase() == *w || (*n == b'-' && *w == b'_'))
 }
 
 /// `name=value`, `name: value` and `"name": "value"` in any text, where
@@ -54,27 +70,31 @@ const CREDENTIAL_HEADERS: &[&str] = &[
     "set-cookie",
 ];
 
-/// Whether a header, query parameter, form field or JSON key is named like a secret.
+/// Words that make any name a secret's, wherever they occur in it.
+const SECRET_WORDS: &[&str] = &[
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "api_key",
+    "apikey",
+    "credential",
+    "signature",
+    "session",
+];
+
+/// Names that are a secret's only when they are the whole name.
+const SECRET_NAMES: &[&str] = &["code", "key", "auth", "x_auth", "sig", "jwt", "assertion"];
+
+/// Whether a header, query parameter, form field or JSON key is named like
+/// a secret (ASCII case ignored, `-` and `_` alike).
 pub fn is_sensitive_name(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase().replace('-', "_");
-    CREDENTIAL_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str())
-        || [
-            "token",
-            "secret",
-            "password",
-            "passwd",
-            "api_key",
-            "apikey",
-            "credential",
-            "signature",
-            "session",
-        ]
-        .iter()
-        .any(|word| n.contains(word))
-        || matches!(
-            n.as_str(),
-            "code" | "key" | "auth" | "x_auth" | "sig" | "jwt" | "assertion"
-        )
+    let n = name.trim();
+    CREDENTIAL_HEADERS.iter().any(|h| n.eq_ignore_ascii_case(h))
+        || SECRET_WORDS.iter().any(|w| contains_folded(n, w))
+        || SECRET_NAMES
+            .iter()
+            .any(|w| equal_folded(n.as_bytes(), w.as_bytes()))
 }
 
 #[derive(Default)]
@@ -152,12 +172,6 @@ impl Redactor {
     /// names (a token endpoint's new `access_token` and `refresh_token`,
     /// as JSON or form-encoded), wherever else they appear.
     pub fn learn_from_answer(self, text: &str) -> Self {
-        // `token_type: Bearer` names a kind, not a secret: learning
-        // "Bearer" would blank the word everywhere.
-        let learnable = |name: &str| {
-            let n = name.to_ascii_lowercase();
-            !n.ends_with("type") && !n.contains("expires")
-        };
         let mut found: Vec<String> = Vec::new();
         if let Ok(value) = serde_json::from_str::<Value>(text) {
             collect_json(&value, &mut |name: &str, v: &str| {
@@ -166,17 +180,21 @@ impl Redactor {
                 }
             });
         }
-        for caps in named_value().captures_iter(text) {
-            if !learnable(&caps["name"]) {
-                continue;
-            }
-            if let Some(v) = caps.name("value") {
-                found.push(v.as_str().to_string());
-                // Form-encoded: the value as the server meant it, too.
-                if let Ok(decoded) = urlencoding_decode(v.as_str()) {
-                    found.push(decoded);
-                }
-            }
+        learn_named_values(text, &mut found);
+        self.learn_values(found)
+    }
+
+    /// Also scrubs the secret values an answer's headers carry under
+    /// secret-like names (`X-New-Token: …`), wherever else they appear.
+    pub fn learn_from_headers(self, headers: &[Param]) -> Self {
+        let mut found: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for header in headers {
+            line.clear();
+            line.push_str(&header.name);
+            line.push_str(": ");
+            line.push_str(&header.value);
+            learn_named_values(&line, &mut found);
         }
         self.learn_values(found)
     }
@@ -211,7 +229,8 @@ impl Redactor {
     }
 
     fn sensitive(&self, name: &str) -> bool {
-        is_sensitive_name(name) || self.extra_names.contains(&name.trim().to_ascii_lowercase())
+        let n = name.trim();
+        is_sensitive_name(name) || self.extra_names.iter().any(|e| n.eq_ignore_ascii_case(e))
     }
 
     /// Known values scrubbed, then every value under a secret-like name
@@ -375,6 +394,30 @@ impl Redactor {
     }
 }
 
+/// `token_type: Bearer` names a kind, not a secret: learning "Bearer"
+/// would blank the word everywhere.
+fn learnable(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    !n.ends_with("type") && !n.contains("expires")
+}
+
+/// Values under secret-like names in any text (`name=value`, `name: value`,
+/// `"name": "value"`), as written and form-decoded.
+fn learn_named_values(text: &str, found: &mut Vec<String>) {
+    for caps in named_value().captures_iter(text) {
+        if !learnable(&caps["name"]) {
+            continue;
+        }
+        if let Some(v) = caps.name("value") {
+            found.push(v.as_str().to_string());
+            // Form-encoded: the value as the server meant it, too.
+            if let Ok(decoded) = urlencoding_decode(v.as_str()) {
+                found.push(decoded);
+            }
+        }
+    }
+}
+
 /// `%XX` and `+` decoded, as in a form-encoded value.
 fn urlencoding_decode(text: &str) -> Result<String, std::str::Utf8Error> {
     let bytes: Vec<u8> = url::form_urlencoded::parse(format!("v={text}").as_bytes())
@@ -420,6 +463,29 @@ fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definitions the allocation-free checks must agree with.
+    fn sensitive_name_reference(name: &str) -> bool {
+        let n = name.trim().to_ascii_lowercase().replace('-', "_");
+        CREDENTIAL_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str())
+            || SECRET_WORDS.iter().any(|word| n.contains(word))
+            || SECRET_NAMES.contains(&n.as_str())
+    }
+
+    fn sensitive_header_reference(name: &str) -> bool {
+        let n = name.trim().to_ascii_lowercase();
+        HEADER_WORDS.iter().any(|w| n.contains(w)) || sensitive_name_reference(name)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn name_checks_agree_with_their_definition(
+            name in "[ \\-_a-zA-Z0-9\u{212a}\u{130}]{0,24}|(?i)[ -]?(x-|set-|proxy-)?(api[-_]?key|code|auth|sig|jwt|session|token|cookie|authorization|passw(or)?d)[-_]?(id)?[ ]?"
+        ) {
+            proptest::prop_assert_eq!(is_sensitive_name(&name), sensitive_name_reference(&name), "{}", name);
+            proptest::prop_assert_eq!(is_sensitive_header(&name), sensitive_header_reference(&name), "{}", name);
+        }
+    }
 
     #[test]
     fn names_like_secrets_are_recognized() {

@@ -89,11 +89,9 @@ impl HistoryDraft {
             .with_marked_secrets(&self.marked_secrets)
             .with_secrets(&self.known_secrets);
         if let Outcome::Answered(answer) = &self.outcome {
-            redactor = redactor.learn_from_answer(&String::from_utf8_lossy(&answer.head));
-            for header in &answer.headers {
-                redactor =
-                    redactor.learn_from_answer(&format!("{}: {}", header.name, header.value));
-            }
+            redactor = redactor
+                .learn_from_answer(&String::from_utf8_lossy(&answer.head))
+                .learn_from_headers(&answer.headers);
         }
         let mut record = NewHistory {
             service_id: self.service_id,
