@@ -2,7 +2,7 @@
 //! ready-to-send form ([`PreparedRequest`]).
 
 use crate::error::{Error, FieldError, Result};
-use crate::json::parse_json;
+use crate::json::check_json;
 use crate::model::{Param, RequestBody, RequestSpec};
 use crate::net::shown_input;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
@@ -57,7 +57,7 @@ impl RequestSpec {
         let body = match &self.body {
             RequestBody::None => None,
             RequestBody::Json { text } => {
-                parse_json(text, "the JSON body")?;
+                check_json(text, "the JSON body")?;
                 default_content_type(&mut headers, "application/json");
                 Some(text.as_bytes().to_vec())
             }

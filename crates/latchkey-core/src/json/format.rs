@@ -27,22 +27,22 @@ pub(crate) fn invalid_json(what: &str, err: &serde_json::Error) -> Error {
     }
 }
 
-/// Checks the syntax without building a tree.
-fn validate(text: &str) -> Result<()> {
+/// Checks the syntax without building a tree; errors name `what`.
+pub(crate) fn check_json(text: &str, what: &str) -> Result<()> {
     serde_json::from_str::<serde::de::IgnoredAny>(text)
         .map(|_| ())
-        .map_err(|e| invalid_json("the document", &e))
+        .map_err(|e| invalid_json(what, &e))
 }
 
 /// Two-space indented JSON.
 pub fn pretty(text: &str) -> Result<String> {
-    validate(text)?;
+    check_json(text, "the document")?;
     Ok(reformat(text, true))
 }
 
 /// JSON with no insignificant whitespace.
 pub fn minify(text: &str) -> Result<String> {
-    validate(text)?;
+    check_json(text, "the document")?;
     Ok(reformat(text, false))
 }
 

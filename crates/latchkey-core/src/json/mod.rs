@@ -16,6 +16,7 @@ mod text_match;
 pub use cache::{CacheLimits, ChildPage, DocumentInfo, JsonDocumentCache};
 pub use extract::{all_matches, capture_extractor, run_extractors};
 pub use find::{find_key, find_key_page, FindPage, FindResult, KeyMatch, MAX_RESULT_PAGE};
+pub(crate) use format::check_json;
 pub use format::{minify, parse_json, pretty};
 pub use jsonpath::{
     compile_path, query_path, query_path_page, PathHit, PathMatch, PathQueryPage, PathQueryResult,
