@@ -51,6 +51,11 @@ fn main() {
     println!("Latchkey benchmarks ({})\n", machine());
     let mut rows = Vec::new();
     rows.extend(rt.block_on(bench_send(&app, addr)));
+    // `LATCHKEY_BENCH_ONLY=send`: bench 1 alone, to profile the request path.
+    if std::env::var("LATCHKEY_BENCH_ONLY").is_ok_and(|v| v == "send") {
+        print_table(&rows);
+        return;
+    }
     // Before the 100,000 records of bench 3, as a new install would run it.
     app.clear_history(None).expect("clear");
     let process = bench_process(&data, &key_file, addr);
@@ -194,7 +199,11 @@ fn ratio(a: Duration, b: Duration) -> String {
 
 /// Bench 1: both sides alternate, so drift hits them alike.
 async fn bench_send(app: &Latchkey, addr: SocketAddr) -> Vec<Row> {
-    const N: usize = 2000;
+    let n: usize = std::env::var("LATCHKEY_BENCH_SENDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+        .clamp(100, 100_000);
     let send = send_request();
     let cancel = CancellationToken::new();
     let client = reqwest::Client::new();
@@ -213,8 +222,8 @@ async fn bench_send(app: &Latchkey, addr: SocketAddr) -> Vec<Row> {
         app.send(&send, &cancel).await.expect("send");
         plain().await;
     }
-    let (mut ours, mut theirs) = (Vec::with_capacity(N), Vec::with_capacity(N));
-    for _ in 0..N {
+    let (mut ours, mut theirs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
         let start = Instant::now();
         let sent = app.send(&send, &cancel).await.expect("send");
         ours.push(start.elapsed());

@@ -5,11 +5,14 @@
 //!   the token endpoint the setup signs in with), checking the bearer token;
 //! - baseline: nginx as a reverse proxy in front of it that adds the same
 //!   bearer token, forwards, and returns the answer;
-//! - Latchkey: the local API (in this process, two runtime threads) sending
-//!   the GoTo create-meeting body as user `alice` with `find: joinURL`;
-//! - the upstream called directly, as a second row.
+//! - Latchkey: the local API (in this process, on its serving threads)
+//!   sending the GoTo create-meeting body as user `alice` with
+//!   `find: joinURL`;
+//! - the same job by a bare axum + reqwest proxy with no Latchkey in it,
+//!   served the same way: the ceiling of the stack the local API is built on;
+//! - the upstream called directly, as a last row.
 //!
-//! Load: `wrk`, 16 connections, loopback only, bounded in time. The three
+//! Load: `wrk`, 16 connections, loopback only, bounded in time. The
 //! targets take turns for several rounds so drift on a shared machine hits
 //! them alike; the table gives medians. nginx and wrk come from Debian
 //! (`scripts/bench-setup.sh`, run by `make bench-api`).
@@ -73,6 +76,7 @@ fn main() {
         .expect("bind");
     let api = server.local_addr();
     let handle = rt.block_on(async { server.spawn() });
+    let bare = bare_proxy(nginx.upstream);
 
     let meeting_body = meeting().to_string();
     let envelope =
@@ -82,8 +86,14 @@ fn main() {
         Target {
             name: "local API",
             url: format!("http://{api}/v1/services/bench/users/alice/request"),
-            body: envelope,
+            body: envelope.clone(),
             bearer: Some(key.expose().to_string()),
+        },
+        Target {
+            name: "bare axum + reqwest",
+            url: format!("http://{bare}/request"),
+            body: envelope.clone(),
+            bearer: None,
         },
         Target {
             name: "nginx proxy",
@@ -121,7 +131,7 @@ fn main() {
             runs[i].push(wrk(target, script, seconds, connections));
         }
     }
-    let [ours, proxy, direct] = [0, 1, 2].map(|i| Wrk::median(&runs[i]));
+    let [ours, bare, proxy, direct] = [0, 1, 2, 3].map(|i| Wrk::median(&runs[i]));
     println!("| measure | local API | nginx proxy | ratio | goal | holds |");
     println!("| --- | ---: | ---: | ---: | ---: | --- |");
     let ratio = ours.rps / proxy.rps;
@@ -144,18 +154,25 @@ fn main() {
         ours.p99 / proxy.p99
     );
     println!(
+        "| the same job by a bare axum + reqwest proxy (no Latchkey): requests/s, p50 | {:.0}, {:.2} ms | - | {:.2} | - | - |",
+        bare.rps,
+        bare.p50,
+        bare.rps / proxy.rps
+    );
+    println!(
         "| upstream called directly: requests/s, p50, p99 | - | {:.0}, {:.2} ms, {:.2} ms | - | - | - |",
         direct.rps, direct.p50, direct.p99
     );
     println!(
-        "\nrequests/s per round: local API {:?}, nginx {:?}, direct {:?}",
+        "\nrequests/s per round: local API {:?}, bare axum + reqwest {:?}, nginx {:?}, direct {:?}",
         rates(&runs[0]),
         rates(&runs[1]),
-        rates(&runs[2])
+        rates(&runs[2]),
+        rates(&runs[3])
     );
     println!(
-        "errors and non-2xx answers: local API {}, nginx {}, direct {}",
-        ours.errors, proxy.errors, direct.errors
+        "errors and non-2xx answers: local API {}, bare {}, nginx {}, direct {}",
+        ours.errors, bare.errors, proxy.errors, direct.errors
     );
     let _ = rt.block_on(handle.stop());
     drop(nginx);
@@ -205,7 +222,7 @@ async fn check(targets: &[Target]) {
         let status = res.status();
         let body: Value = res.json().await.expect("check body");
         match t.name {
-            "local API" => {
+            "local API" | "bare axum + reqwest" => {
                 assert_eq!(body["status"], 201, "{}: {body}", t.name);
                 assert_eq!(
                     body["found"], "https://meet.example.test/123456789",
@@ -401,4 +418,57 @@ impl Drop for Nginx {
             .status();
         let _ = self.child.wait();
     }
+}
+
+/// The same job on the same stack without Latchkey, served the way the
+/// local API is (one single-threaded runtime per core on one socket, one
+/// shared connection pool, TCP_NODELAY): take the envelope, send its JSON
+/// with the token, parse the answer, pick the link, answer. What it reaches
+/// is the most the local API could on this stack.
+fn bare_proxy(upstream: SocketAddr) -> SocketAddr {
+    use axum::routing::post;
+    use axum::serve::ListenerExt;
+    let http = reqwest::Client::new();
+    let url = format!("http://{upstream}/api/meetings");
+    let app = axum::Router::new().route(
+        "/request",
+        post(move |axum::Json(input): axum::Json<Value>| {
+            let (http, url) = (http.clone(), url.clone());
+            async move {
+                let res = http
+                    .post(&url)
+                    .bearer_auth(TOKEN)
+                    .json(&input["json"])
+                    .send()
+                    .await
+                    .expect("upstream");
+                let status = res.status().as_u16();
+                let body: Value = res.json().await.expect("answer");
+                let found = body[0]["joinURL"].clone();
+                axum::Json(json!({"status": status, "body": body, "found": found}))
+            }
+        }),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    for _ in 0..threads {
+        let (listener, app) = (listener.try_clone().expect("socket"), app.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener)
+                    .expect("listener")
+                    .tap_io(|tcp| {
+                        let _ = tcp.set_nodelay(true);
+                    });
+                axum::serve(listener, app).await
+            })
+        });
+    }
+    addr
 }
