@@ -107,7 +107,7 @@ impl Server {
         let app = router::router(Arc::clone(&self.state));
         let stop = CancellationToken::new();
         let (ends, mut ended) = tokio::sync::mpsc::unbounded_channel();
-        let started = workers::start(listener, &app, workers::count(), &stop, &ends);
+        let started = workers::start(&listener, &app, &stop, &ends);
         drop(ends);
         // A thread that ends early (its socket failed) stops the others.
         let mut result = match started {
@@ -127,7 +127,8 @@ impl Server {
         result
     }
 
-    /// Runs on the current tokio runtime; stop it with [`ServerHandle::stop`].
+    /// Serves in the background (the serving threads answer; a task on the
+    /// current runtime waits for them); stop it with [`ServerHandle::stop`].
     pub fn spawn(self) -> ServerHandle {
         let addr = self.addr;
         let stop = CancellationToken::new();

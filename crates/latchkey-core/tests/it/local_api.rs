@@ -182,3 +182,99 @@ async fn window_and_local_api_share_waiting_logins() {
     })
     .await;
 }
+
+/// The local API's threads run their own runtimes, and the connections
+/// their sends open go to the process's shared pool. After the API is
+/// turned off, the window's next send to the same host must still work
+/// (a connection driven by a runtime that is gone would hang it).
+#[tokio::test]
+async fn sends_work_after_the_local_api_that_opened_pooled_connections_stops() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app(tmp.path());
+    let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_addr = upstream.local_addr().unwrap();
+    let router = axum::Router::new()
+        .route("/ping", axum::routing::get(|| async { "pong" }))
+        .route(
+            "/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                "late"
+            }),
+        );
+    tokio::spawn(async move { axum::serve(upstream, router).await });
+    app.create_service(&latchkey_core::ServiceInput {
+        slug: "keyed".into(),
+        auth_kind: latchkey_core::AuthKind::ApiKey,
+        api_key: Some(latchkey_core::Secret::new("key-0123456789")),
+        api_base_url: Some(format!("http://{upstream_addr}")),
+        ..Default::default()
+    })
+    .unwrap();
+    app.add_user(
+        "keyed",
+        &latchkey_core::UserInput {
+            external_id: "alice".into(),
+            label: None,
+        },
+    )
+    .unwrap();
+    let key = app.enable_api_key().unwrap().unwrap();
+    let server = Server::bind(Arc::clone(&app), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let addr = server.local_addr();
+    let handle = server.spawn();
+    let http = reqwest::Client::new();
+    // Several, so connections are opened on more than one serving thread.
+    for _ in 0..8 {
+        let res = http
+            .post(format!(
+                "http://{addr}/v1/services/keyed/users/alice/request"
+            ))
+            .bearer_auth(key.expose())
+            .json(&serde_json::json!({"method": "GET", "url": "/ping"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let answer: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(answer["body"], "pong", "{answer}");
+    }
+    // Turned off while sends are on their way: they are cancelled.
+    let slow: Vec<_> = (0..4)
+        .map(|_| {
+            let request = http
+                .post(format!(
+                    "http://{addr}/v1/services/keyed/users/alice/request"
+                ))
+                .bearer_auth(key.expose())
+                .json(&serde_json::json!({"method": "GET", "url": "/slow"}));
+            tokio::spawn(async move { request.send().await.map(|r| r.status()) })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    handle.stop().await.unwrap();
+    for call in slow {
+        let _ = call.await;
+    }
+
+    let send = latchkey_core::SendRequest {
+        service: Some("keyed".into()),
+        request: latchkey_core::http::RequestSpec {
+            method: "GET".into(),
+            url: "/ping".into(),
+            ..Default::default()
+        },
+        options: latchkey_core::http::SendOptions {
+            timeout_ms: 5_000,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let cancel = latchkey_core::http::CancellationToken::new();
+    for _ in 0..8 {
+        let sent = app.send(&send, &cancel).await.unwrap();
+        assert_eq!(sent.response.status, 200);
+    }
+}
