@@ -1,8 +1,10 @@
 //! The local API's serving threads: each runs a single-threaded runtime
-//! and accepts from the one listening socket, so a request, its upstream
-//! connection and its answer stay on one core (the model nginx's workers
-//! use). A shared multi-threaded runtime moved each request between
-//! threads several times, and those wakeups cost more than the request.
+//! and accepts from the one listening socket, so a request and its answer
+//! stay on one core (the model nginx's workers use); an upstream connection
+//! is driven by the thread that opened it, which can be another, as the
+//! pool is shared. A shared multi-threaded runtime moved each request
+//! between threads several times, and those wakeups cost more than the
+//! request.
 //!
 //! The threads live as long as the process, started the first time the
 //! API is: the connections a send opens on them go to the process's shared
