@@ -211,14 +211,7 @@ async fn sends_work_after_the_local_api_that_opened_pooled_connections_stops() {
         ..Default::default()
     })
     .unwrap();
-    app.add_user(
-        "keyed",
-        &latchkey_core::UserInput {
-            external_id: "alice".into(),
-            label: None,
-        },
-    )
-    .unwrap();
+    crate::support::add_user(&app, "keyed", "alice");
     let key = app.enable_api_key().unwrap().unwrap();
     let server = Server::bind(Arc::clone(&app), "127.0.0.1:0".parse().unwrap())
         .await
