@@ -10,6 +10,8 @@
 //!   `find: joinURL`;
 //! - the same job by a bare axum + reqwest proxy with no Latchkey in it,
 //!   served the same way: the ceiling of the stack the local API is built on;
+//! - the same job by hyper alone (its server, and a hyper-util client per
+//!   serving thread): the ceiling of the HTTP layer under that stack;
 //! - the upstream called directly, as a last row.
 //!
 //! Load: `wrk`, 16 connections, loopback only, bounded in time. The
@@ -77,6 +79,7 @@ fn main() {
     let api = server.local_addr();
     let handle = rt.block_on(async { server.spawn() });
     let bare = bare_proxy(nginx.upstream);
+    let hyper_bare = bare_hyper_proxy(nginx.upstream);
 
     let meeting_body = meeting().to_string();
     let envelope =
@@ -92,6 +95,12 @@ fn main() {
         Target {
             name: "bare axum + reqwest",
             url: format!("http://{bare}/request"),
+            body: envelope.clone(),
+            bearer: None,
+        },
+        Target {
+            name: "bare hyper",
+            url: format!("http://{hyper_bare}/request"),
             body: envelope.clone(),
             bearer: None,
         },
@@ -131,7 +140,7 @@ fn main() {
             runs[i].push(wrk(target, script, seconds, connections));
         }
     }
-    let [ours, bare, proxy, direct] = [0, 1, 2, 3].map(|i| Wrk::median(&runs[i]));
+    let [ours, bare, hyper_only, proxy, direct] = [0, 1, 2, 3, 4].map(|i| Wrk::median(&runs[i]));
     println!("| measure | local API | nginx proxy | ratio | goal | holds |");
     println!("| --- | ---: | ---: | ---: | ---: | --- |");
     let ratio = ours.rps / proxy.rps;
@@ -160,19 +169,26 @@ fn main() {
         bare.rps / proxy.rps
     );
     println!(
+        "| the same job by a bare hyper proxy (no axum, no reqwest; a client per serving thread): requests/s, p50 | {:.0}, {:.2} ms | - | {:.2} | - | - |",
+        hyper_only.rps,
+        hyper_only.p50,
+        hyper_only.rps / proxy.rps
+    );
+    println!(
         "| upstream called directly: requests/s, p50, p99 | - | {:.0}, {:.2} ms, {:.2} ms | - | - | - |",
         direct.rps, direct.p50, direct.p99
     );
     println!(
-        "\nrequests/s per round: local API {:?}, bare axum + reqwest {:?}, nginx {:?}, direct {:?}",
+        "\nrequests/s per round: local API {:?}, bare axum + reqwest {:?}, bare hyper {:?}, nginx {:?}, direct {:?}",
         rates(&runs[0]),
         rates(&runs[1]),
         rates(&runs[2]),
-        rates(&runs[3])
+        rates(&runs[3]),
+        rates(&runs[4])
     );
     println!(
-        "errors and non-2xx answers: local API {}, bare {}, nginx {}, direct {}",
-        ours.errors, bare.errors, proxy.errors, direct.errors
+        "errors and non-2xx answers: local API {}, bare {}, bare hyper {}, nginx {}, direct {}",
+        ours.errors, bare.errors, hyper_only.errors, proxy.errors, direct.errors
     );
     let _ = rt.block_on(handle.stop());
     drop(nginx);
@@ -222,7 +238,7 @@ async fn check(targets: &[Target]) {
         let status = res.status();
         let body: Value = res.json().await.expect("check body");
         match t.name {
-            "local API" | "bare axum + reqwest" => {
+            "local API" | "bare axum + reqwest" | "bare hyper" => {
                 assert_eq!(body["status"], 201, "{}: {body}", t.name);
                 assert_eq!(
                     body["found"], "https://meet.example.test/123456789",
@@ -467,6 +483,78 @@ fn bare_proxy(upstream: SocketAddr) -> SocketAddr {
                         let _ = tcp.set_nodelay(true);
                     });
                 axum::serve(listener, app).await
+            })
+        });
+    }
+    addr
+}
+
+/// The same job with hyper alone: its HTTP/1 server, and per serving
+/// thread a pooled hyper-util client (so each upstream connection is driven
+/// by the thread whose requests use it). No routing layer, no reqwest.
+fn bare_hyper_proxy(upstream: SocketAddr) -> SocketAddr {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::{Bytes, Incoming};
+    use hyper::{Request, Response};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let uri: hyper::Uri = format!("http://{upstream}/api/meetings")
+        .parse()
+        .expect("uri");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    for _ in 0..threads {
+        let (listener, uri) = (listener.try_clone().expect("socket"), uri.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let client: Client<_, Full<Bytes>> =
+                    Client::builder(TokioExecutor::new()).build_http();
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                loop {
+                    let Ok((tcp, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    let _ = tcp.set_nodelay(true);
+                    let (client, uri) = (client.clone(), uri.clone());
+                    tokio::spawn(async move {
+                        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                            let (client, uri) = (client.clone(), uri.clone());
+                            async move {
+                                let input = req.into_body().collect().await?.to_bytes();
+                                let input: Value =
+                                    serde_json::from_slice(&input).expect("envelope");
+                                let body = serde_json::to_vec(&input["json"]).expect("json");
+                                let upstream = Request::post(uri)
+                                    .header("authorization", format!("Bearer {TOKEN}"))
+                                    .header("content-type", "application/json")
+                                    .body(Full::new(Bytes::from(body)))
+                                    .expect("request");
+                                let res = client.request(upstream).await.expect("upstream");
+                                let status = res.status().as_u16();
+                                let answer = res.into_body().collect().await?.to_bytes();
+                                let body: Value = serde_json::from_slice(&answer).expect("answer");
+                                let found = body[0]["joinURL"].clone();
+                                let out = json!({"status": status, "body": body, "found": found});
+                                Ok::<_, hyper::Error>(
+                                    Response::builder()
+                                        .header("content-type", "application/json")
+                                        .body(Full::new(Bytes::from(out.to_string())))
+                                        .expect("response"),
+                                )
+                            }
+                        });
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(TokioIo::new(tcp), service)
+                            .await;
+                    });
+                }
             })
         });
     }
