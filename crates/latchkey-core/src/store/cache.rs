@@ -5,7 +5,10 @@
 //! counter (kept by schema 9's triggers on the tables these reads come
 //! from) read, and the cache is dropped when it moved. History commits move
 //! the data version but not the counter, so they leave the cache alone.
+//! While the WAL index's header is unchanged nothing was committed, so even
+//! the data version (a read transaction, with file locks) is not asked.
 
+use super::wal_index::{Header, WalIndex};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::any::Any;
@@ -30,6 +33,10 @@ pub(super) struct ReadCache {
 
 struct Inner {
     conn: Connection,
+    /// Opened after `conn`, which keeps the `-shm` file in place while open.
+    wal: WalIndex,
+    /// The WAL index's header read just before the last full check.
+    seen: Option<Header>,
     version: i64,
     counter: i64,
     generation: u64,
@@ -118,6 +125,8 @@ impl Inner {
         let counter = change_counter(&conn)?;
         Ok(Self {
             conn,
+            wal: WalIndex::of(path),
+            seen: None,
             version,
             counter,
             generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
@@ -126,8 +135,16 @@ impl Inner {
     }
 
     fn refresh(&mut self) -> Result<()> {
+        // Read before the full check: a commit after this read changes the
+        // header again, so the next look makes the full check.
+        let header = self.wal.header();
+        if header.is_some() && header == self.seen {
+            return Ok(());
+        }
+        self.seen = None;
         let version = data_version(&self.conn)?;
         if version == self.version {
+            self.seen = header;
             return Ok(());
         }
         // Read the counter before taking the new version: a commit between
@@ -139,6 +156,7 @@ impl Inner {
             self.generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
         }
         self.version = version;
+        self.seen = header;
         Ok(())
     }
 }

@@ -351,6 +351,25 @@ mod tests {
     }
 
     #[test]
+    fn checks_between_commits_agree_and_every_commit_is_seen() {
+        let (tmp, store) = store();
+        let other = rusqlite::Connection::open(tmp.path().join(DATABASE_FILE)).unwrap();
+        let mut last = store.check_cache().unwrap();
+        for _ in 0..20 {
+            assert_eq!(store.check_cache().unwrap(), last, "nothing was committed");
+            other
+                .execute(
+                    "UPDATE change_counter SET value = value + 1 WHERE id = 1",
+                    [],
+                )
+                .unwrap();
+            let now = store.check_cache().unwrap();
+            assert_ne!(now, last, "a commit by another connection went unseen");
+            last = now;
+        }
+    }
+
+    #[test]
     fn readers_do_not_wait_for_a_writer_and_see_only_commits() {
         let (_tmp, store) = store();
         let (in_tx, writing) = mpsc::channel();

@@ -20,6 +20,7 @@ pub mod services;
 pub(crate) mod sql_enum;
 pub mod users;
 pub mod variables;
+mod wal_index;
 pub mod watch;
 
 pub use connection::{CacheCheck, Store, DATABASE_FILE};
