@@ -121,7 +121,6 @@ pub(crate) async fn exchange<A: AuthArg>(
 ) -> Exchange {
     let start = Instant::now();
     let deadline = tokio::time::Instant::from_std(start + options.timeout());
-    let shown = shown_url(&request.url, None);
     let mut tokens = Vec::new();
     let result = {
         let work = send(
@@ -138,9 +137,13 @@ pub(crate) async fn exchange<A: AuthArg>(
         );
         tokio::select! {
             biased;
-            _ = cancel.cancelled() => Err(Error::Cancelled(format!("the request to {shown} was cancelled"))),
+            _ = cancel.cancelled() => Err(Error::Cancelled(format!(
+                "the request to {} was cancelled",
+                shown_url(&request.url, None)
+            ))),
             _ = tokio::time::sleep_until(deadline) => Err(Error::Timeout(format!(
-                "no complete answer from {shown} within {} (the total timeout): raise the timeout or check the server",
+                "no complete answer from {} within {} (the total timeout): raise the timeout or check the server",
+                shown_url(&request.url, None),
                 seconds(options.timeout_ms)
             ))),
             result = work => result,

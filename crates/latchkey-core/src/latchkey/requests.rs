@@ -17,6 +17,7 @@ use crate::model::User;
 use crate::service::{Service, TokenOrigins};
 use crate::store::{history, meta, saved_requests, services, users, CacheCheck};
 use serde::Serialize;
+use std::sync::Arc;
 use tokio::sync::broadcast;
 use ts_rs::TS;
 
@@ -54,11 +55,18 @@ pub struct Sent {
 /// service (base URL, auth), the user, and the history limits.
 #[derive(Clone)]
 pub(super) struct SendContext {
+    /// Shared with the read cache: a send copies none of it.
+    pub read: Arc<ContextRead>,
+    /// The send's one check of the read cache; its later reads use it.
+    pub checked: CacheCheck,
+}
+
+pub(super) struct ContextRead {
     pub service: Option<Service>,
     pub user: Option<User>,
     pub limits: HistoryLimits,
-    /// The send's one check of the read cache; its later reads use it.
-    pub checked: CacheCheck,
+    /// Where the service's credentials may go, worked out once per read.
+    pub origins: TokenOrigins,
 }
 
 impl Latchkey {
@@ -85,7 +93,7 @@ impl Latchkey {
             Some(checked) => checked,
             None => self.store.check_cache()?,
         };
-        let (service, user, limits) = self.store.read_cached_as_of(checked, &key, |conn| {
+        let read = self.store.read_cached_as_of(checked, &key, |conn| {
             let service = match send.service.as_deref() {
                 Some(slug) => Some(services::get(conn, slug)?),
                 None => None,
@@ -98,14 +106,17 @@ impl Latchkey {
                 _ => None,
             };
             let limits = parse_limits(meta::get(conn, HISTORY_LIMITS_KEY)?);
-            Ok((service, user, limits))
+            let origins = service
+                .as_ref()
+                .map_or_else(TokenOrigins::none, |s| TokenOrigins::of_service(&s.spec));
+            Ok(Arc::new(ContextRead {
+                service,
+                user,
+                limits,
+                origins,
+            }))
         })?;
-        Ok(SendContext {
-            service,
-            user,
-            limits,
-            checked,
-        })
+        Ok(SendContext { read, checked })
     }
 
     /// Sends with a fixed token (or none), records it in history.
@@ -173,16 +184,12 @@ impl Latchkey {
         token_names: &[String],
         cancel: &CancellationToken,
     ) -> Result<Sent> {
-        let service = context.service.as_ref();
+        let service = context.read.service.as_ref();
         let base_url = service.and_then(|s| s.spec.api_base_url.as_deref());
         // `{{NAME}}` replaced before anything goes out; history keeps the
         // request as written (references, not values).
         let (expanded, variable_secrets) = self.expand_send(send, service)?;
         let prepared = expanded.request.prepare(base_url)?;
-        // Whoever calls (window, CLI, local API), a credential goes only to
-        // the service's token origins; with no service, to none.
-        let origins =
-            service.map_or_else(TokenOrigins::none, |s| TokenOrigins::of_service(&s.spec));
         // Large answers are sealed on disk. Without a keyring there is no
         // key: a send without a token still works, and its answer stays in
         // memory (up to the response cap) so nothing unsealed is written.
@@ -208,10 +215,12 @@ impl Latchkey {
             HttpClient::shared(),
             &prepared,
             auth,
-            &origins,
+            // Whoever calls (window, CLI, local API), a credential goes only
+            // to the service's token origins; with no service, to none.
+            &context.read.origins,
             &options,
             self.data_dir(),
-            vault,
+            vault.clone(),
             progress.as_ref().map(|p| p as &ReportProgress),
             cancel,
         )
@@ -220,7 +229,6 @@ impl Latchkey {
         // seal it with (or no id), it is dropped. The record is redacted,
         // sealed and committed by the history writer, off the request path.
         let mut result = result;
-        let vault = self.vault().ok();
         let id = vault.as_ref().and_then(|_| self.history.next_id().ok());
         let history_id = match (vault, id) {
             (Some(vault), Some(id)) => {
@@ -236,13 +244,13 @@ impl Latchkey {
                     known_secrets: self.known_secrets(service, context.checked),
                     source: send.source,
                     service_id: service.map(|s| s.id),
-                    user_id: context.user.as_ref().map(|u| u.id),
+                    user_id: context.read.user.as_ref().map(|u| u.id),
                     outcome,
                 };
                 self.history.submit(Record {
                     id,
                     draft,
-                    limits: context.limits,
+                    limits: context.read.limits,
                     vault,
                 });
                 Some(id)

@@ -11,6 +11,7 @@ use crate::model::User;
 use crate::oauth::lifecycle;
 use crate::service::Service;
 use crate::store::CacheCheck;
+use std::sync::Arc;
 
 /// A user's OAuth tokens as the HTTP engine's token source.
 struct UserTokens<'a> {
@@ -88,13 +89,14 @@ impl Latchkey {
         // Service, user and history limits in one read; the token source
         // below reuses them instead of reading them again.
         let context = self.send_context(send, checked)?;
-        let Some(service) = context.service.as_ref() else {
+        let read = Arc::clone(&context.read);
+        let Some(service) = read.service.as_ref() else {
             return self.send_request_in(&context, send, None, cancel).await;
         };
         let placement = &service.spec.token_placement;
         match (
-            token_source(service.spec.auth_kind, context.user.is_some()),
-            context.user.as_ref(),
+            token_source(service.spec.auth_kind, read.user.is_some()),
+            read.user.as_ref(),
         ) {
             (TokenSource::User, Some(user)) => {
                 lifecycle::ensure_authorized(service, user)?;
