@@ -1,7 +1,17 @@
 // The service form's editable values (all strings, as inputs hold them) and
 // their conversion to and from the ServiceInput that Rust validates. Rules
 // live in Rust; this only maps empty strings to "not set".
-import type { AuthKind, ClientAuth, Param, PkceMode, ServiceInput } from "../api";
+import type { AuthKind, ClientAuth, Param, PkceMode, Preset, ServiceInput } from "../api";
+
+/** What the service form opens with, all loaded before it shows. */
+export interface FormStart {
+  input: ServiceInput;
+  presets: Preset[];
+  /** Stored when the redirect URI box is left empty. */
+  defaultRedirect: string;
+  /** Why the presets or the default redirect could not be loaded; empty if they were. */
+  loadError: string;
+}
 
 export interface ServiceFormValues {
   slug: string;
