@@ -3,7 +3,7 @@
 
 use crate::commands::CmdResult;
 use crate::state::AppState;
-use latchkey_core::oauth::{DevicePrompt, LoginLink};
+use latchkey_core::oauth::{DevicePrompt, StartedLogin};
 use latchkey_core::DEFAULT_LOGIN_TIMEOUT;
 use latchkey_core::{SignOut, User};
 use tauri::{AppHandle, Runtime, State};
@@ -11,26 +11,30 @@ use tauri_plugin_opener::OpenerExt;
 
 /// Binds the loopback listener, opens the login page in the system browser
 /// and waits for the redirect in the background. Returns the link so the
-/// window can offer Copy and "paste the redirect URL".
+/// window can offer Copy and "paste the redirect URL", and says when no
+/// browser could be opened (the link is then the way in).
 #[tauri::command]
 pub async fn start_authorization<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     service: String,
     user: String,
-) -> CmdResult<LoginLink> {
+) -> CmdResult<StartedLogin> {
     let core = state.latchkey()?;
     let link = core
         .start_login(&service, &user, DEFAULT_LOGIN_TIMEOUT, None)
         .await?;
-    app.opener()
+    // The login waits for its redirect whether or not a browser opened: the
+    // window shows the link to open by hand.
+    let browser_error = app
+        .opener()
         .open_url(&link.url, None::<&str>)
-        .map_err(|err| {
-            latchkey_core::Error::Internal(format!(
-            "could not open the system browser ({err}): copy the login link and open it yourself"
-        ))
-        })?;
-    Ok(link)
+        .err()
+        .map(|err| err.to_string());
+    Ok(StartedLogin {
+        link,
+        browser_error,
+    })
 }
 
 /// Stops waiting for a browser or device login.

@@ -143,3 +143,45 @@ fn a_wrong_paste_keeps_the_browser_login_waiting() {
     app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
     assert!(app.try_find("dialog.authorize[open]").is_none());
 }
+
+/// Where no browser can be opened (no launcher on the app's PATH), the
+/// dialog says so, shows the login link, and the login still waits: the
+/// link opened by hand completes it.
+#[test]
+#[ignore = "needs the built app, Xvfb, tauri-driver and the OAuth fixture: run `make e2e`"]
+fn without_a_browser_the_dialog_shows_the_link_and_the_login_still_completes() {
+    let fixture = Fixture::start();
+    cli::add_fixture_service(&fixture.data, &fixture.server, "demo", SCOPES, &[]);
+    fixture.add_users("demo", &["alice"]);
+
+    // An empty PATH: xdg-open, gio and the rest are not there to be found.
+    let no_launchers = fixture.tmp.path().join("no-launchers");
+    std::fs::create_dir_all(&no_launchers).unwrap();
+    let app = App::start(&fixture.data, &[("PATH", &no_launchers)]);
+    app.open_service("demo", WAIT);
+    app.click(&app.wait_for("[data-testid=tab-settings]", WAIT));
+    app.click(&app.button("Authorize"));
+    app.wait_for("[data-testid=auth-waiting]", WAIT);
+    let said = app.wait_for_text("[data-testid=browser-error]", WAIT, |t| !t.is_empty());
+    assert!(said.contains("No browser could be opened"), "{said}");
+    assert!(app.try_find("[data-testid=auth-failed]").is_none());
+    let link = app.value(&app.wait_for("[data-testid=login-link]", WAIT));
+    assert!(link.contains("state="), "not a login link: {link}");
+    app.save_screenshot(&screenshot_path("authorize-without-a-browser"))
+        .unwrap();
+
+    // The person opens the link in a browser themselves.
+    let out = std::process::Command::new(fixture_dir().join("browser.mjs"))
+        .arg("--foreground")
+        .arg(&link)
+        .env("LATCHKEY_TEST_BROWSER_ACTION", "allow")
+        .output()
+        .expect("run browser.mjs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
+    assert!(app.try_find("dialog.authorize[open]").is_none());
+}

@@ -39,7 +39,7 @@ pub use model::{Param, RemovedService, Secret, Service, ServiceInput, ServiceSpe
 pub use model::{User, UserInput, UserStatus};
 pub use oauth::{
     AuthEvent, AuthEventKind, AuthSettings, DeviceAuthorization, DevicePrompt, LoginLink,
-    LoopbackAuthorization, ProviderRevocation, SignOut, ValidToken,
+    LoopbackAuthorization, ProviderRevocation, SignOut, StartedLogin, ValidToken,
 };
 pub use paths::DataDir;
 pub use presets::{find_preset, presets, Preset};

@@ -49,6 +49,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     crate::AuthEvent::export_all(&cfg)?;
     crate::ModelChanged::export_all(&cfg)?;
     crate::LoginLink::export_all(&cfg)?;
+    crate::StartedLogin::export_all(&cfg)?;
     crate::DevicePrompt::export_all(&cfg)?;
     crate::SignOut::export_all(&cfg)?;
     crate::oauth::ServiceTokenState::export_all(&cfg)?;

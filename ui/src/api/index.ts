@@ -31,7 +31,7 @@ import type { LocalApiStatus } from "./bindings/LocalApiStatus";
 import type { RevealedApiKey } from "./bindings/RevealedApiKey";
 import type { SavedRequestInput } from "./bindings/SavedRequestInput";
 import type { DevicePrompt } from "./bindings/DevicePrompt";
-import type { LoginLink } from "./bindings/LoginLink";
+import type { StartedLogin } from "./bindings/StartedLogin";
 import type { ModelChanged } from "./bindings/ModelChanged";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Preset } from "./bindings/Preset";
@@ -83,6 +83,7 @@ export type { LocalApiStatus } from "./bindings/LocalApiStatus";
 export type { RevealedApiKey } from "./bindings/RevealedApiKey";
 export type { DevicePrompt } from "./bindings/DevicePrompt";
 export type { LoginLink } from "./bindings/LoginLink";
+export type { StartedLogin } from "./bindings/StartedLogin";
 export type { ModelChanged } from "./bindings/ModelChanged";
 export type { ModelKind } from "./bindings/ModelKind";
 export type { AuthKind } from "./bindings/AuthKind";
@@ -191,7 +192,7 @@ export const removeUser = (service: string, externalId: string): Promise<User> =
   call("remove_user", { service, externalId });
 
 /** Opens the provider's login page and waits for the redirect in the background. */
-export const startAuthorization = (service: string, user: string): Promise<LoginLink> =>
+export const startAuthorization = (service: string, user: string): Promise<StartedLogin> =>
   call("start_authorization", { service, user });
 export const cancelAuthorization = (service: string, user: string): Promise<boolean> =>
   call("cancel_authorization", { service, user });

@@ -25,6 +25,16 @@ pub struct LoginLink {
     pub expires_at: i64,
 }
 
+/// A browser login the window started: its link, and whether the system
+/// browser took it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StartedLogin {
+    pub link: LoginLink,
+    /// Why the system browser could not be opened; `None` when it was. The
+    /// login waits either way: the link works when opened by hand.
+    pub browser_error: Option<String>,
+}
+
 /// The vault purpose of a pending authorization's PKCE verifier.
 pub fn verifier_purpose(state: &str) -> String {
     format!("pending:{state}:pkce_verifier")

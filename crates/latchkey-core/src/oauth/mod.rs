@@ -35,7 +35,7 @@ pub(crate) use context::Context;
 pub use device::{DeviceAuthorization, DevicePrompt};
 pub use events::{AuthEvent, AuthEventKind};
 pub use id_token::IdentityClaims;
-pub use login::LoginLink;
+pub use login::{LoginLink, StartedLogin};
 pub use loopback::LoopbackAuthorization;
 pub use revoke::{ProviderRevocation, SignOut};
 pub use settings::{AuthSettings, AuthState};
