@@ -128,6 +128,12 @@ fn add_a_service_from_a_preset_then_a_user() {
     assert!(refused.contains("goto"), "{refused}");
     app.click(&app.button("Cancel"));
 
+    // Edit → Save comes back to the tab the edit started from.
+    app.click(&app.button("Edit"));
+    app.wait_for("#service-form-title", WAIT);
+    app.click(&app.button("Save changes"));
+    app.wait_for("[data-testid=tab-settings][aria-selected=true]", WAIT);
+
     // Duplicate starts the form from the service under a new slug.
     app.click(&app.button("Duplicate"));
     let slug = app.wait_for("#slug", WAIT);

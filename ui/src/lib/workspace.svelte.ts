@@ -50,6 +50,10 @@ export function show(view: View): void {
   workspace.view = view;
 }
 
+/** The tab each service showed last, so coming back (from Edit, History or
+ *  another service) returns to it. */
+export const serviceTabs: Record<string, "request" | "settings"> = $state({});
+
 /** A request to load into a service's builder (from history), taken once. */
 export const pendingDraft = $state({ slug: "", spec: null as RequestSpec | null, user: "" });
 
