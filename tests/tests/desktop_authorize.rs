@@ -129,17 +129,7 @@ fn a_wrong_paste_keeps_the_browser_login_waiting() {
     }
 
     // Now the person signs in in the browser: the waiting login completes.
-    let out = std::process::Command::new(&browser)
-        .arg("--foreground")
-        .arg(&link)
-        .env("LATCHKEY_TEST_BROWSER_ACTION", "allow")
-        .output()
-        .expect("run browser.mjs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    sign_in_by_hand(&link);
     app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
     assert!(app.try_find("dialog.authorize[open]").is_none());
 }
@@ -171,9 +161,16 @@ fn without_a_browser_the_dialog_shows_the_link_and_the_login_still_completes() {
         .unwrap();
 
     // The person opens the link in a browser themselves.
+    sign_in_by_hand(&link);
+    app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
+    assert!(app.try_find("dialog.authorize[open]").is_none());
+}
+
+/// The person opens `link` in a browser (`browser.mjs`) and allows access.
+fn sign_in_by_hand(link: &str) {
     let out = std::process::Command::new(fixture_dir().join("browser.mjs"))
         .arg("--foreground")
-        .arg(&link)
+        .arg(link)
         .env("LATCHKEY_TEST_BROWSER_ACTION", "allow")
         .output()
         .expect("run browser.mjs");
@@ -182,6 +179,4 @@ fn without_a_browser_the_dialog_shows_the_link_and_the_login_still_completes() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    app.wait_for_text("table.users", WAIT, |t| t.contains("Authorized"));
-    assert!(app.try_find("dialog.authorize[open]").is_none());
 }
