@@ -465,24 +465,38 @@ fn bare_proxy(upstream: SocketAddr) -> SocketAddr {
             }
         }),
     );
+    on_serving_threads(move |listener| {
+        let app = app.clone();
+        async move {
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            let _ = axum::serve(listener, app).await;
+        }
+    })
+}
+
+/// A loopback socket served the way the local API is: one single-threaded
+/// runtime per core (at most four), each running `serve` on the socket.
+fn on_serving_threads<F, Fut>(serve: F) -> SocketAddr
+where
+    F: Fn(tokio::net::TcpListener) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     listener.set_nonblocking(true).expect("non-blocking");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     for _ in 0..threads {
-        let (listener, app) = (listener.try_clone().expect("socket"), app.clone());
+        let (listener, serve) = (listener.try_clone().expect("socket"), serve.clone());
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("runtime");
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener)
-                    .expect("listener")
-                    .tap_io(|tcp| {
-                        let _ = tcp.set_nodelay(true);
-                    });
-                axum::serve(listener, app).await
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                serve(listener).await;
             })
         });
     }
@@ -499,64 +513,50 @@ fn bare_hyper_proxy(upstream: SocketAddr) -> SocketAddr {
     use hyper_util::client::legacy::Client;
     use hyper_util::rt::{TokioExecutor, TokioIo};
 
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    listener.set_nonblocking(true).expect("non-blocking");
     let uri: hyper::Uri = format!("http://{upstream}/api/meetings")
         .parse()
         .expect("uri");
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    for _ in 0..threads {
-        let (listener, uri) = (listener.try_clone().expect("socket"), uri.clone());
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let client: Client<_, Full<Bytes>> =
-                    Client::builder(TokioExecutor::new()).build_http();
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                loop {
-                    let Ok((tcp, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let _ = tcp.set_nodelay(true);
-                    let (client, uri) = (client.clone(), uri.clone());
-                    tokio::spawn(async move {
-                        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                            let (client, uri) = (client.clone(), uri.clone());
-                            async move {
-                                let input = req.into_body().collect().await?.to_bytes();
-                                let input: Value =
-                                    serde_json::from_slice(&input).expect("envelope");
-                                let body = serde_json::to_vec(&input["json"]).expect("json");
-                                let upstream = Request::post(uri)
-                                    .header("authorization", format!("Bearer {TOKEN}"))
+    on_serving_threads(move |listener| {
+        let uri = uri.clone();
+        async move {
+            let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = tcp.set_nodelay(true);
+                let (client, uri) = (client.clone(), uri.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                        let (client, uri) = (client.clone(), uri.clone());
+                        async move {
+                            let input = req.into_body().collect().await?.to_bytes();
+                            let input: Value = serde_json::from_slice(&input).expect("envelope");
+                            let body = serde_json::to_vec(&input["json"]).expect("json");
+                            let upstream = Request::post(uri)
+                                .header("authorization", format!("Bearer {TOKEN}"))
+                                .header("content-type", "application/json")
+                                .body(Full::new(Bytes::from(body)))
+                                .expect("request");
+                            let res = client.request(upstream).await.expect("upstream");
+                            let status = res.status().as_u16();
+                            let answer = res.into_body().collect().await?.to_bytes();
+                            let body: Value = serde_json::from_slice(&answer).expect("answer");
+                            let found = body[0]["joinURL"].clone();
+                            let out = json!({"status": status, "body": body, "found": found});
+                            Ok::<_, hyper::Error>(
+                                Response::builder()
                                     .header("content-type", "application/json")
-                                    .body(Full::new(Bytes::from(body)))
-                                    .expect("request");
-                                let res = client.request(upstream).await.expect("upstream");
-                                let status = res.status().as_u16();
-                                let answer = res.into_body().collect().await?.to_bytes();
-                                let body: Value = serde_json::from_slice(&answer).expect("answer");
-                                let found = body[0]["joinURL"].clone();
-                                let out = json!({"status": status, "body": body, "found": found});
-                                Ok::<_, hyper::Error>(
-                                    Response::builder()
-                                        .header("content-type", "application/json")
-                                        .body(Full::new(Bytes::from(out.to_string())))
-                                        .expect("response"),
-                                )
-                            }
-                        });
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(TokioIo::new(tcp), service)
-                            .await;
+                                    .body(Full::new(Bytes::from(out.to_string())))
+                                    .expect("response"),
+                            )
+                        }
                     });
-                }
-            })
-        });
-    }
-    addr
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(tcp), service)
+                        .await;
+                });
+            }
+        }
+    })
 }
