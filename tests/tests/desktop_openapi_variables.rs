@@ -481,6 +481,12 @@ fn operation_picker_variables_and_a_chained_request() {
                 .contains("Design review"),
             "{offered}"
         );
+        // A name no variable has is marked apart, as in the plain fields.
+        let unknown = app.execute(
+            &in_editor("[...r.querySelectorAll('.cm-var-unknown')].map(e => e.textContent)"),
+            vec![],
+        );
+        assert_eq!(unknown, serde_json::json!(["{{nope}}"]), "{text}");
         // A long line scrolls inside the editor; the editor keeps its box.
         let widths = app.execute(
             "const h = document.querySelector('[data-testid=json-editor]'); \

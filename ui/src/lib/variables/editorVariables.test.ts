@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
 import type { Variable } from "../../api";
-import { completionEdit, referenceAt, variableCompletions } from "./editorVariables";
+import { completionEdit, editorVariables, referenceAt, variableCompletions, variablesChanged } from "./editorVariables";
 import { hoverCard } from "./hoverCard";
 import { hoverFor, visibleTo } from "./variables";
 
@@ -62,5 +63,24 @@ describe("{{ in the raw JSON editor", () => {
     const unknown = hoverCard(hoverFor("nope", visible()));
     expect(unknown.querySelector(".val")?.textContent).toBe("unknown variable nope");
     expect(unknown.querySelector(".scope")).toBeNull();
+  });
+
+  it("marks a reference to no variable apart, and again once one is added", () => {
+    const seen = [...all];
+    const view = new EditorView({
+      parent: document.body,
+      state: EditorState.create({
+        doc: '{"a": "{{subject}}", "b": "{{meeting_id}}"}',
+        extensions: editorVariables(() => visibleTo(seen, "goto")),
+      }),
+    });
+    const unknownMarks = () => [...view.contentDOM.querySelectorAll(".cm-var-unknown")].map((e) => e.textContent);
+    expect(view.contentDOM.querySelectorAll(".cm-var-ref")).toHaveLength(2);
+    expect(unknownMarks()).toEqual(["{{meeting_id}}"]);
+    seen.push(v("meeting_id", "goto", "7"));
+    view.dispatch({ effects: variablesChanged.of(null) });
+    expect(unknownMarks()).toEqual([]);
+    expect(view.contentDOM.querySelectorAll(".cm-var-ref")).toHaveLength(2);
+    view.destroy();
   });
 });

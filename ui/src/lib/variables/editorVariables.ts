@@ -4,7 +4,7 @@
 // in one, from the keyboard — shows a card with that variable's value.
 // The same rules as the plain fields' (variables.ts).
 import { autocompletion, completionStatus, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
-import { StateField, type EditorState, type Extension, type TransactionSpec } from "@codemirror/state";
+import { StateEffect, StateField, type EditorState, type Extension, type TransactionSpec } from "@codemirror/state";
 import {
   Decoration,
   EditorView,
@@ -95,27 +95,42 @@ function caretCard(visible: Visible): StateField<Tooltip | null> {
   });
 }
 
-const marks = new MatchDecorator({
-  regexp: /(?<!\\)\{\{\s*[A-Za-z_][A-Za-z0-9_.-]*\s*\}\}/g,
-  decoration: Decoration.mark({ class: "cm-var-ref" }),
-});
+/** Dispatch when the variables the editor sees changed: the marks are redrawn. */
+export const variablesChanged = StateEffect.define<null>();
 
-const highlight = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = marks.createDeco(view);
-    }
-    update(update: ViewUpdate) {
-      this.decorations = marks.updateDeco(update, this.decorations);
-    }
-  },
-  { decorations: (v) => v.decorations },
-);
+const known = Decoration.mark({ class: "cm-var-ref" });
+const unknown = Decoration.mark({ class: "cm-var-ref cm-var-unknown" });
+
+/** Each reference marked, one to no variable the request sees in the warning colour. */
+function highlight(visible: Visible) {
+  const marks = new MatchDecorator({
+    regexp: /(?<!\\)\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g,
+    decoration: (match) => (visible().has(match[1] ?? "") ? known : unknown),
+  });
+  return ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet;
+      constructor(view: EditorView) {
+        this.decorations = marks.createDeco(view);
+      }
+      update(update: ViewUpdate) {
+        const redraw = update.transactions.some((tr) => tr.effects.some((e) => e.is(variablesChanged)));
+        this.decorations = redraw ? marks.createDeco(update.view) : marks.updateDeco(update, this.decorations);
+      }
+    },
+    { decorations: (v) => v.decorations },
+  );
+}
 
 /** The card's look inside the editor's shadow root (app.css does not reach there). */
 const theme = EditorView.theme({
   ".cm-var-ref": { color: "var(--accent)", backgroundColor: "var(--accent-soft)", borderRadius: "3px" },
+  // The plain fields' tint for a name no variable has (app.css .var-mark.unknown).
+  ".cm-var-ref.cm-var-unknown": {
+    color: "var(--bad)",
+    backgroundColor: "rgb(201 42 42 / 0.12)",
+    boxShadow: "inset 0 -1.5px 0 var(--bad)",
+  },
   ".cm-tooltip": {
     backgroundColor: "var(--bg-raised)",
     color: "var(--text)",
@@ -153,7 +168,7 @@ export function editorVariables(visible: Visible): Extension[] {
       return tooltipFor(span, visible);
     }),
     caretCard(visible),
-    highlight,
+    highlight(visible),
     theme,
   ];
 }
