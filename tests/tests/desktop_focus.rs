@@ -118,4 +118,9 @@ fn focus_follows_what_a_control_opens_and_a_new_screen_starts_at_its_top() {
         app.text(&app.wait_for("[data-testid=found-value]", WAIT)),
         "invalid_request"
     );
+    // The key as the answer spells it, not as typed.
+    assert_eq!(
+        app.text(&app.wait_for("[data-testid=found-key]", WAIT)),
+        "error"
+    );
 }
