@@ -59,12 +59,7 @@ impl ReadCache {
     /// entries when the cached tables changed).
     pub fn check(&self, path: &Path) -> Result<CacheCheck> {
         let mut guard = self.lock();
-        if guard.is_none() {
-            *guard = Some(Inner::open(path)?);
-        }
-        let Some(inner) = guard.as_mut() else {
-            return Ok(CacheCheck { generation: 0 });
-        };
+        let inner = opened(&mut guard, path)?;
         if inner.refresh().is_err() {
             // Unsure what changed: forget everything; reads with this check
             // (generation 0 matches none) look for themselves.
@@ -87,12 +82,7 @@ impl ReadCache {
         load: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
         let mut guard = self.lock();
-        if guard.is_none() {
-            *guard = Some(Inner::open(path)?);
-        }
-        let Some(inner) = guard.as_mut() else {
-            return load();
-        };
+        let inner = opened(&mut guard, path)?;
         let fresh = checked.is_some_and(|c| c.generation == inner.generation);
         if !fresh && inner.refresh().is_err() {
             // Unsure what changed: forget everything and read afresh.
@@ -108,6 +98,15 @@ impl ReadCache {
             .entries
             .insert(key.to_string(), Box::new(value.clone()));
         Ok(value)
+    }
+}
+
+/// The cache's connection and entries, opened on first use (and again after
+/// a failed refresh dropped them).
+fn opened<'a>(slot: &'a mut Option<Inner>, path: &Path) -> Result<&'a mut Inner> {
+    match slot {
+        Some(inner) => Ok(inner),
+        None => Ok(slot.insert(Inner::open(path)?)),
     }
 }
 
