@@ -61,6 +61,8 @@ pub(super) struct SendContext {
     pub checked: CacheCheck,
 }
 
+/// What the send read from the database, kept by the read cache until a
+/// commit changes the tables it came from.
 pub(super) struct ContextRead {
     pub service: Option<Service>,
     pub user: Option<User>,
