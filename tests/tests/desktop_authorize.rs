@@ -159,6 +159,10 @@ fn without_a_browser_the_dialog_shows_the_link_and_the_login_still_completes() {
     assert!(link.contains("state="), "not a login link: {link}");
     app.save_screenshot(&screenshot_path("authorize-without-a-browser"))
         .unwrap();
+    app.set_window_size(760, 480);
+    app.save_screenshot(&screenshot_path("authorize-without-a-browser-min"))
+        .unwrap();
+    app.set_window_size(1280, 820);
 
     // The person opens the link in a browser themselves.
     sign_in_by_hand(&link);

@@ -103,17 +103,22 @@ const unknown = Decoration.mark({ class: "cm-var-ref cm-var-unknown" });
 
 /** Each reference marked, one to no variable the request sees in the warning colour. */
 function highlight(visible: Visible) {
+  // The variables, looked up once per redraw (not per reference), and only
+  // when a reference is being marked.
+  let seen: Map<string, Variable> | null = null;
   const marks = new MatchDecorator({
     regexp: /(?<!\\)\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g,
-    decoration: (match) => (visible().has(match[1] ?? "") ? known : unknown),
+    decoration: (match) => ((seen ??= visible()).has(match[1] ?? "") ? known : unknown),
   });
   return ViewPlugin.fromClass(
     class {
       decorations: DecorationSet;
       constructor(view: EditorView) {
+        seen = null;
         this.decorations = marks.createDeco(view);
       }
       update(update: ViewUpdate) {
+        seen = null;
         const redraw = update.transactions.some((tr) => tr.effects.some((e) => e.is(variablesChanged)));
         this.decorations = redraw ? marks.createDeco(update.view) : marks.updateDeco(update, this.decorations);
       }
@@ -128,7 +133,7 @@ const theme = EditorView.theme({
   // The plain fields' tint for a name no variable has (app.css .var-mark.unknown).
   ".cm-var-ref.cm-var-unknown": {
     color: "var(--bad)",
-    backgroundColor: "rgb(201 42 42 / 0.12)",
+    backgroundColor: "var(--bad-soft)",
     boxShadow: "inset 0 -1.5px 0 var(--bad)",
   },
   ".cm-tooltip": {
